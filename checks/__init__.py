@@ -1,0 +1,1 @@
+"""Consistency checks over a loaded evidence pack, and the findings they report."""

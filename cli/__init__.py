@@ -1,0 +1,1 @@
+"""The `butterfly-review` command line."""

@@ -1,0 +1,1 @@
+"""Reading evidence packs: archives, the manifest, artifact content, and loading into DuckDB."""

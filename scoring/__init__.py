@@ -1,0 +1,1 @@
+"""The review rubric: category weights, the weighted total and the pass rule."""

@@ -1,0 +1,1 @@
+"""The DuckDB database, the content-addressed file store and the app's settings."""

@@ -1,0 +1,270 @@
+"""The sections of the review page. Widget and session keys start with "review_"."""
+
+from __future__ import annotations
+
+import json
+
+import duckdb
+import pandas as pd
+import streamlit as st
+
+from ingest.filestore import BlobStore
+from ingest.times import format_utc
+from scoring.rubric import CATEGORY_HELP, CRITICAL_FAILURES, DECISIONS, WEIGHTS
+from store.packs import PackHeader, get_artifact_view, list_artifacts, list_findings, log_preview
+from store.review import (
+    ReviewError,
+    check_decision,
+    load_history,
+    load_review_state,
+    record_critical_failure_call,
+    record_decision,
+    record_score,
+)
+from store.timeline import build_timeline
+from ui.charts import timeline_figure
+from ui.state import get_settings
+
+SEVERITIES = ["critical", "major", "minor", "info"]
+
+
+def reset_form_state() -> None:
+    """Forget slider and comment values of the previously opened pack."""
+    for key in list(st.session_state):
+        if str(key).startswith(("review_score_", "review_comment_", "review_cf_")):
+            del st.session_state[key]
+
+
+def render_header(cursor: duckdb.DuckDBPyConnection, header: PackHeader) -> None:
+    st.subheader(f"{header.pack_id} · {header.partner_name} ({header.partner_id})")
+    left, middle, right = st.columns(3)
+    left.markdown("**Track**")
+    left.text(header.track)
+    left.markdown("**Engagement**")
+    left.text(header.engagement_kind)
+    middle.markdown("**Tenant**")
+    middle.text(f"{header.tenant_org_url} ({header.environment})")
+    middle.markdown("**Operators**")
+    middle.text("\n".join(f"{name} ({op_id}, {email})" for op_id, name, email in header.operators))
+    right.markdown("**Submitted**")
+    right.text(f"{format_utc(header.submitted_at)} UTC (as written: {header.submitted_at_raw})")
+    right.markdown("**Access window**")
+    right.text(f"{format_utc(header.window_start)} to {format_utc(header.window_end)} UTC")
+    if header.supersedes:
+        st.info(f"This pack is a resubmission that supersedes {header.supersedes}.")
+    if header.superseded_by:
+        st.warning(f"This pack is superseded by {header.superseded_by}.")
+    _render_decision_status(cursor, header.pack_id)
+
+
+def _render_decision_status(cursor: duckdb.DuckDBPyConnection, pack_id: str) -> None:
+    try:
+        from reports.staleness import decision_status
+    except ImportError:
+        return
+    status = decision_status(cursor, pack_id, get_settings().store_dir)
+    if status.state in ("stale", "superseded"):
+        st.warning(f"Decision {status.state}: {status.reason}")
+
+
+def render_timeline(cursor: duckdb.DuckDBPyConnection, pack_id: str) -> None:
+    timeline = build_timeline(cursor, pack_id)
+    if not timeline.events:
+        st.info("No time stamps could be read from this pack.")
+        return
+    st.plotly_chart(timeline_figure(timeline), key="review_timeline")
+    st.caption(
+        "Bars are spans, diamonds are single moments; the shaded band is the access window "
+        "and the dashed line the submission time. All times UTC."
+    )
+
+
+def render_findings(cursor: duckdb.DuckDBPyConnection, pack_id: str) -> None:
+    findings = list_findings(cursor, pack_id)
+    artifacts = list_artifacts(cursor, pack_id)
+    paths = artifacts["path"].tolist()
+    columns = st.columns(3)
+    severities = columns[0].multiselect(
+        "Severity", SEVERITIES, default=SEVERITIES, key="review_filter_severity"
+    )
+    categories = columns[1].multiselect(
+        "Category", list(WEIGHTS), default=list(WEIGHTS), key="review_filter_category"
+    )
+    artifact_choice = columns[2].selectbox(
+        "Artifact", ["(all)", *paths], key="review_filter_artifact"
+    )
+    shown = findings[findings["severity"].isin(severities) & findings["category"].isin(categories)]
+    if artifact_choice != "(all)":
+        shown = shown[shown["artifact"] == artifact_choice]
+    st.caption(f"{len(shown)} of {len(findings)} findings. Select a row to open its artifact.")
+    selection = st.dataframe(
+        shown[["severity", "check_id", "category", "artifact", "field", "message",
+               "critical_failure"]],
+        hide_index=True,
+        width="stretch",
+        on_select="rerun",
+        selection_mode="single-row",
+        key="review_findings_table",
+    )  # fmt: skip
+    selected_rows = selection.selection.rows if selection else []
+    target = None
+    if selected_rows:
+        target = shown.iloc[selected_rows[0]]["artifact"]
+    if target is None or target not in paths:
+        target = artifact_choice if artifact_choice in paths else (paths[0] if paths else None)
+    if target is None:
+        return
+    st.divider()
+    list_column, preview_column = st.columns([2, 3])
+    with list_column:
+        st.markdown("**Artifacts** (captured, inside the artifact, received; UTC)")
+        st.dataframe(
+            artifacts[["path", "kind", "captured_at", "internal_time", "received_at"]],
+            hide_index=True,
+            width="stretch",
+            key="review_artifacts_table",
+        )
+    with preview_column:
+        _render_preview(cursor, pack_id, target, artifacts)
+
+
+def _render_preview(
+    cursor: duckdb.DuckDBPyConnection, pack_id: str, path: str, artifacts: pd.DataFrame
+) -> None:
+    st.markdown("**Preview**")
+    st.text(path)
+    view = get_artifact_view(cursor, pack_id, path)
+    if view is None or view.sha256 is None:
+        st.warning("This file is listed in the manifest but is not in the pack.")
+        return
+    for field, problem in view.problems:
+        st.warning(f"{field or 'file'}: {problem}")
+    if view.kind == "okta-system-log":
+        st.dataframe(log_preview(cursor, pack_id, path), hide_index=True, width="stretch")
+    elif view.media in ("png", "jpeg") and view.kind == "screenshot":
+        try:
+            st.image(BlobStore(get_settings().store_dir).read(view.sha256))
+        except (FileNotFoundError, OSError):
+            st.json(view.content or {})
+    elif view.text is not None:
+        st.text_area("Document text", view.text, height=400, disabled=True, key="review_text")
+    elif view.content is not None:
+        st.json(view.content, expanded=2)
+    else:
+        st.info("No preview for this file.")
+
+
+def render_rubric(cursor: duckdb.DuckDBPyConnection, pack_id: str, reviewer: str) -> None:
+    state = load_review_state(cursor, pack_id)
+    st.subheader("Rubric")
+    with st.form("review_rubric_form"):
+        for category, weight in WEIGHTS.items():
+            current = state.scores[category]
+            st.slider(
+                f"{category} ({weight}%)",
+                0,
+                100,
+                value=int(current.score) if current.score is not None else 0,
+                help=CATEGORY_HELP[category],
+                key=f"review_score_{category}",
+            )
+            st.text_input(
+                f"Comment on {category}", value=current.comment, key=f"review_comment_{category}"
+            )
+            if current.score is None:
+                st.caption("Not scored yet.")
+            else:
+                st.caption(f"Last set by {current.reviewer} at {format_utc(current.at)} UTC.")
+        saved = st.form_submit_button("Save scores")
+    if saved:
+        _save_scores(cursor, pack_id, reviewer, state)
+    total = load_review_state(cursor, pack_id).total()
+    if total is None:
+        st.info("The weighted total appears once every category is scored.")
+    else:
+        st.metric("Weighted total", total.display_total())
+        st.text(total.arithmetic())
+
+
+def _save_scores(cursor, pack_id, reviewer, state) -> None:
+    changed = 0
+    for category in WEIGHTS:
+        score = st.session_state[f"review_score_{category}"]
+        comment = st.session_state[f"review_comment_{category}"]
+        current = state.scores[category]
+        if current.score is None or int(current.score) != score or current.comment != comment:
+            record_score(cursor, pack_id, category, score, comment, reviewer)
+            changed += 1
+    st.success(f"Saved {changed} change(s) as {reviewer}.")
+
+
+def render_critical_failures(cursor, pack_id: str, reviewer: str) -> None:
+    state = load_review_state(cursor, pack_id)
+    st.subheader("Critical failures")
+    for number, cf in state.critical_failures.items():
+        with st.container(border=True):
+            st.markdown(f"**{number}. {CRITICAL_FAILURES[number]}**")
+            if cf.suggested_by:
+                st.warning("Suggested by the checks: " + ", ".join(cf.suggested_by))
+            if cf.action:
+                st.text(f"{cf.action} by {cf.reviewer} at {format_utc(cf.at)} UTC: {cf.reason}")
+            actions = ["confirm", "dismiss"] if cf.suggested_by else ["raise", "dismiss"]
+            with st.form(f"review_cf_form_{number}"):
+                action = st.radio(
+                    "Call", actions, horizontal=True, key=f"review_cf_action_{number}"
+                )
+                reason = st.text_input("Reason", key=f"review_cf_reason_{number}")
+                if st.form_submit_button("Record call"):
+                    try:
+                        record_critical_failure_call(
+                            cursor, pack_id, number, action, reason, reviewer
+                        )
+                        st.rerun()
+                    except ReviewError as exc:
+                        st.error(str(exc))
+
+
+def render_decision(cursor, pack_id: str, reviewer: str) -> None:
+    state = load_review_state(cursor, pack_id)
+    st.subheader("Decision")
+    if state.decision:
+        d = state.decision
+        st.info(
+            f"Current decision: {d.decision.upper()} by {d.reviewer} at {format_utc(d.at)} UTC. "
+            f"Rationale: {d.rationale}"
+        )
+    verdict = check_decision(state, "pass")
+    if not verdict.allowed:
+        st.caption("A pass is not possible now: " + "; ".join(verdict.reasons) + ".")
+    with st.form("review_decision_form"):
+        decision = st.radio("Decision", DECISIONS, horizontal=True, key="review_decision")
+        rationale = st.text_area("Rationale", key="review_rationale")
+        if st.form_submit_button("Record decision"):
+            try:
+                record_decision(cursor, pack_id, decision, rationale, reviewer)
+                st.success(f"Decision '{decision}' recorded as {reviewer}.")
+            except ReviewError as exc:
+                st.error(str(exc))
+
+
+def render_history(cursor, pack_id: str) -> None:
+    history = load_history(cursor, pack_id)
+    if not history:
+        st.info("No reviewer actions yet.")
+        return
+    frame = pd.DataFrame(history).drop(columns=["event_id"])
+    st.dataframe(frame, hide_index=True, width="stretch", key="review_history_table")
+
+
+def render_reports(cursor, pack_id: str, reviewer: str) -> None:
+    try:
+        from ui.reports_panel import render_report_downloads
+    except ImportError:
+        st.info("Report export is not available in this build.")
+        return
+    render_report_downloads(cursor, pack_id, reviewer)
+
+
+def pretty_json(value: object) -> str:
+    """Format a JSON value for display."""
+    return json.dumps(value, indent=2, ensure_ascii=False)
