@@ -66,7 +66,7 @@ class Check:
         found: str | None = None,
         suggest: bool = True,
     ) -> Finding:
-        """Build a finding of this check, suggesting its critical failure unless `suggest` is False."""
+        """Build a finding of this check; `suggest=False` drops its critical failure."""
         return Finding(
             check=self.id,
             severity=severity or self.severity,

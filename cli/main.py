@@ -1,13 +1,16 @@
-"""`butterfly-review`: check a pack before submitting it, or import one into a database."""
+"""`butterfly-review`: check or import a pack, and write decision and cohort reports."""
 
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
 import logging
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+
+import duckdb
 
 from ingest.filestore import BlobStore
 from ingest.loader import LoadReport, check_pack, import_pack
@@ -97,6 +100,130 @@ def run_import(args: argparse.Namespace) -> int:
     note = " (already stored)" if report.already_stored else ""
     print(f"{report.pack_id}{note}")
     return 0
+
+
+def _add_report_parsers(sub: argparse._SubParsersAction) -> None:
+    report = sub.add_parser(
+        "report",
+        help="write a pack's decision report as PDF, JSON and CSV side by side",
+        description="Exit status: 0 written, 1 usage error or unknown pack, 2 database in use.",
+    )
+    report.add_argument("pack_id", help="pack_id of a stored pack, e.g. EP-2026-0007")
+    _add_export_options(report)
+    report.add_argument(
+        "--audience",
+        choices=("internal", "partner"),
+        default="internal",
+        help="internal (default) names reviewers; partner leaves out names and internal notes",
+    )
+
+    cohort = sub.add_parser(
+        "cohort-report",
+        help="write the cohort report (organisations, operators, packs) as PDF and CSV",
+        description="Exit status: 0 written, 1 usage error, 2 database in use.",
+    )
+    _add_export_options(cohort)
+
+
+def _add_export_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--db", type=Path, help="DuckDB file (default: BUTTERFLY_DB or the demo file)"
+    )
+    parser.add_argument("--out", type=Path, required=True, help="folder to write the files into")
+    parser.add_argument(
+        "--store",
+        type=Path,
+        help="folder of stored pack files (default: BUTTERFLY_STORE, or 'store' beside --db)",
+    )
+    parser.add_argument(
+        "--by",
+        default=None,
+        help="name recorded as the exporter in the history (default: the login name)",
+    )
+
+
+EXTRA_PARSERS.append(_add_report_parsers)
+
+
+# The report commands import their modules when they run, because reports pulls in fpdf2
+# and pandas (through cohort), which would slow down every `check`.
+@command("report")
+def run_report(args: argparse.Namespace) -> int:
+    from reports.errors import PackNotFound
+    from reports.export import write_decision_reports
+
+    settings = load_settings()
+    con = _open_for_export(args, settings.db_path)
+    if isinstance(con, int):
+        return con
+    try:
+        bundle, paths = write_decision_reports(
+            con,
+            args.pack_id,
+            args.out,
+            _store_dir(args, settings.store_dir),
+            _exporter(args),
+            args.audience,
+        )
+    except PackNotFound as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    finally:
+        con.close()
+    status = bundle.report.status
+    print(f"{args.pack_id}: {status.state} - {status.reason}")
+    print(f"report digest {bundle.report.report_digest}")
+    for path in paths:
+        print(path)
+    return 0
+
+
+@command("cohort-report")
+def run_cohort_report(args: argparse.Namespace) -> int:
+    from reports.cohort import build_cohort_report
+
+    settings = load_settings()
+    con = _open_for_export(args, settings.db_path)
+    if isinstance(con, int):
+        return con
+    try:
+        paths = build_cohort_report(
+            con, args.out, _exporter(args), _store_dir(args, settings.store_dir)
+        )
+    finally:
+        con.close()
+    for path in paths:
+        print(path)
+    return 0
+
+
+def _open_for_export(args: argparse.Namespace, default_db: Path) -> duckdb.DuckDBPyConnection | int:
+    """Open the database a report reads, or print why not and return the exit status."""
+    db_path = args.db or default_db
+    if not Path(db_path).is_file():
+        print(f"error: database {db_path} does not exist; pass --db FILE", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        return open_database(db_path)
+    except DatabaseInUse as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_REJECTED
+
+
+def _store_dir(args: argparse.Namespace, default_store: Path) -> Path:
+    if args.store is not None:
+        return args.store
+    return default_store if args.db is None else Path(args.db).parent / "store"
+
+
+def _exporter(args: argparse.Namespace) -> str:
+    if args.by:
+        return args.by
+    try:
+        login = getpass.getuser()
+    except (OSError, KeyError):  # no LOGNAME/USER variable and no passwd entry
+        login = "unknown user"
+    return f"{login} (command line)"
 
 
 def _describe(report: LoadReport) -> str:

@@ -164,6 +164,14 @@ def parse_manifest(raw: bytes) -> Manifest:
             "fix the syntax there"
         )
         raise ManifestInvalid([_manifest_finding(f"line {exc.lineno}", message)]) from None
+    except RecursionError:
+        message = "is nested too deeply to read; the manifest fields must sit at its top"
+        raise ManifestInvalid([_manifest_finding(None, message)]) from None
+    except ValueError as exc:
+        # Python rejects integers of more than 4300 digits (sys.int_info.default_max_str_digits).
+        detail = str(exc).split(":")[0]
+        message = f"contains a number that cannot be read ({detail}); write it as a string"
+        raise ManifestInvalid([_manifest_finding(None, message)]) from None
     if not isinstance(data, dict):
         raise ManifestInvalid(
             [_manifest_finding(None, "must be a JSON object with the manifest fields at its top")]

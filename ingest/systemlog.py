@@ -166,7 +166,8 @@ def _extract_events(text: str) -> tuple[list[dict[str, Any]], LogLoad]:
         return [], result
     try:
         whole = json.loads(stripped)
-    except json.JSONDecodeError:
+    except (ValueError, RecursionError):
+        # JSONDecodeError is a ValueError, as is an integer of more than 4300 digits.
         whole = None
         result.container = "ndjson"
     else:
@@ -191,16 +192,22 @@ def _parse_lines(text: str, result: LogLoad) -> list[Any]:
             continue
         try:
             items.append(json.loads(line))
+            continue
         except json.JSONDecodeError as exc:
-            bad += 1
-            if bad <= MAX_REPORTED_BAD_LINES:
-                result.problems.append(
-                    (
-                        f"line {number}",
-                        f"line {number} is not valid JSON ({exc.msg} at column {exc.colno}); "
-                        "it was skipped and the other events were loaded",
-                    )
+            detail = f"{exc.msg} at column {exc.colno}"
+        except RecursionError:
+            detail = "nested too deeply"
+        except ValueError as exc:  # an integer of more than 4300 digits
+            detail = str(exc).split(":")[0]
+        bad += 1
+        if bad <= MAX_REPORTED_BAD_LINES:
+            result.problems.append(
+                (
+                    f"line {number}",
+                    f"line {number} is not valid JSON ({detail}); "
+                    "it was skipped and the other events were loaded",
                 )
+            )
     if bad > MAX_REPORTED_BAD_LINES:
         result.problems.append((None, f"{bad} lines in all were not valid JSON and were skipped"))
     return items
@@ -218,7 +225,7 @@ def _unwrap(item: Any, index: int, result: LogLoad) -> list[dict[str, Any]]:
         result.container = "cribl"
         try:
             inner = json.loads(item["_raw"])
-        except json.JSONDecodeError:
+        except (ValueError, RecursionError):
             result.problems.append((f"[{index}]._raw", f"item {index}: _raw is not JSON"))
             return []
         return _unwrap(inner, index, result)

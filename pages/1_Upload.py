@@ -10,6 +10,7 @@ from ingest.filestore import BlobStore
 from ingest.loader import import_pack
 from ui.findings import render_findings_table
 from ui.state import get_cursor, get_settings, reviewer_picker
+from ui.text import escape_markdown
 
 st.set_page_config(page_title="Load a pack · Butterfly Review", layout="wide")
 reviewer_picker()
@@ -29,7 +30,7 @@ if upload is not None:
     digest = hashlib.sha256(data).hexdigest()
     results = st.session_state.setdefault("upload_results", {})
     if digest not in results:
-        with st.status(f"Loading {upload.name}", expanded=True) as status:
+        with st.status(f"Loading {escape_markdown(upload.name)}", expanded=True) as status:
             bar = st.progress(0.0)
             with tempfile.TemporaryDirectory(prefix="butterfly-upload-") as work:
                 path = Path(work) / "pack.zip"
@@ -42,20 +43,30 @@ if upload is not None:
                     progress=lambda fraction, message: bar.progress(fraction, text=message),
                     source_name=upload.name,
                 )
-            label = "Rejected" if report.status == "rejected" else f"Loaded {report.pack_id}"
+            label = (
+                "Rejected"
+                if report.status == "rejected"
+                else f"Loaded {escape_markdown(report.pack_id)}"
+            )
             status.update(label=label, state="error" if report.status == "rejected" else "complete")
         results[digest] = report
     report = results[digest]
 
     if report.status == "rejected":
         st.error(
-            f"{upload.name} was rejected and nothing was stored. Fix the problems below and "
-            "upload it again."
+            f"{escape_markdown(upload.name)} was rejected and nothing was stored. Fix the "
+            "problems below and upload it again."
         )
     elif report.already_stored:
-        st.info(f"Pack {report.pack_id} is already stored with the same content; nothing changed.")
+        st.info(
+            f"Pack {escape_markdown(report.pack_id)} is already stored with the same content; "
+            "nothing changed."
+        )
     else:
-        st.success(f"Pack {report.pack_id} is stored with {len(report.findings)} findings.")
+        st.success(
+            f"Pack {escape_markdown(report.pack_id)} is stored with "
+            f"{len(report.findings)} findings."
+        )
     if report.suggested_failures:
         numbers = ", ".join(str(n) for n in report.suggested_failures)
         st.warning(f"The checks suggest critical failure {numbers}; a reviewer must decide.")

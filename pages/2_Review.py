@@ -5,6 +5,7 @@ import streamlit as st
 from store.packs import get_pack, list_packs
 from ui import review_sections as sections
 from ui.state import get_cursor, reviewer_picker
+from ui.text import escape_markdown
 
 st.set_page_config(page_title="Review · Butterfly Review", layout="wide")
 reviewer = reviewer_picker()
@@ -35,7 +36,7 @@ if st.session_state.get("review_loaded_pack") != pack_id:
 
 header = get_pack(cursor, pack_id)
 if header is None:
-    st.error(f"Pack {pack_id} is not in the database.")
+    st.error(f"Pack {escape_markdown(pack_id)} is not in the database.")
     st.stop()
 sections.render_header(cursor, header)
 

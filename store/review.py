@@ -1,7 +1,7 @@
 """Reviewer actions on a pack: scores, critical-failure calls and decisions, append-only.
 
-Every change is a new row with the reviewer and the UTC time; the current state is the
-latest row per key (highest event_id, which the shared sequence makes strictly increasing).
+Every change is a new row with the reviewer and the UTC time. The current state is the
+latest row per key, meaning the highest event_id, because one shared sequence numbers them.
 """
 
 from __future__ import annotations
@@ -81,7 +81,7 @@ CALL_ACTIONS = ("confirm", "dismiss", "raise")
 
 
 class ReviewError(ValueError):
-    """A reviewer action was rejected; the message says why and what to do."""
+    """A reviewer action was rejected; the message gives the reason and the fix."""
 
 
 @dataclass(frozen=True)
@@ -204,7 +204,7 @@ def record_critical_failure_call(
 
 
 def check_decision(state: ReviewState, decision: str) -> PassCheck:
-    """Say whether `decision` may be recorded on the current state, with every reason not."""
+    """Check whether `decision` may be recorded on the current state, listing every reason not."""
     if decision != "pass":
         return PassCheck(allowed=True, reasons=())
     total = state.total()

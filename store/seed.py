@@ -177,8 +177,7 @@ def _review(con: duckdb.DuckDBPyConnection, demo: DemoPack) -> None:
 
 
 def _seed_cohort(con: duckdb.DuckDBPyConnection) -> None:
-    try:
-        from cohort.seed import seed_cohort
-    except ImportError:  # NOTE: cohort tracking is optional until its package is installed
-        return
+    # Imported here because cohort.seed reads DEMO_PARTNERS from this module.
+    from cohort.seed import seed_cohort
+
     seed_cohort(con)

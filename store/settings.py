@@ -23,7 +23,7 @@ class ArchiveLimits(BaseModel):
 
 
 class Settings(BaseModel):
-    """Where the app keeps its data, who may review, and the archive limits."""
+    """App settings: data locations, the reviewer roster and the archive limits."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 

@@ -24,6 +24,7 @@ from store.review import (
 from store.timeline import build_timeline
 from ui.charts import timeline_figure
 from ui.state import get_settings
+from ui.text import escape_markdown
 
 SEVERITIES = ["critical", "major", "minor", "info"]
 
@@ -36,7 +37,10 @@ def reset_form_state() -> None:
 
 
 def render_header(cursor: duckdb.DuckDBPyConnection, header: PackHeader) -> None:
-    st.subheader(f"{header.pack_id} · {header.partner_name} ({header.partner_id})")
+    st.subheader(
+        f"{escape_markdown(header.pack_id)} · {escape_markdown(header.partner_name)} "
+        f"({escape_markdown(header.partner_id)})"
+    )
     left, middle, right = st.columns(3)
     left.markdown("**Track**")
     left.text(header.track)
@@ -51,9 +55,11 @@ def render_header(cursor: duckdb.DuckDBPyConnection, header: PackHeader) -> None
     right.markdown("**Access window**")
     right.text(f"{format_utc(header.window_start)} to {format_utc(header.window_end)} UTC")
     if header.supersedes:
-        st.info(f"This pack is a resubmission that supersedes {header.supersedes}.")
+        st.info(
+            f"This pack is a resubmission that supersedes {escape_markdown(header.supersedes)}."
+        )
     if header.superseded_by:
-        st.warning(f"This pack is superseded by {header.superseded_by}.")
+        st.warning(f"This pack is superseded by {escape_markdown(header.superseded_by)}.")
     _render_decision_status(cursor, header.pack_id)
 
 
@@ -64,7 +70,7 @@ def _render_decision_status(cursor: duckdb.DuckDBPyConnection, pack_id: str) -> 
         return
     status = decision_status(cursor, pack_id, get_settings().store_dir)
     if status.state in ("stale", "superseded"):
-        st.warning(f"Decision {status.state}: {status.reason}")
+        st.warning(f"Decision {status.state}: {escape_markdown(status.reason)}")
 
 
 def render_timeline(cursor: duckdb.DuckDBPyConnection, pack_id: str) -> None:
@@ -138,7 +144,7 @@ def _render_preview(
         st.warning("This file is listed in the manifest but is not in the pack.")
         return
     for field, problem in view.problems:
-        st.warning(f"{field or 'file'}: {problem}")
+        st.warning(f"{escape_markdown(field or 'file')}: {escape_markdown(problem)}")
     if view.kind == "okta-system-log":
         st.dataframe(log_preview(cursor, pack_id, path), hide_index=True, width="stretch")
     elif view.media in ("png", "jpeg") and view.kind == "screenshot":
@@ -174,7 +180,10 @@ def render_rubric(cursor: duckdb.DuckDBPyConnection, pack_id: str, reviewer: str
             if current.score is None:
                 st.caption("Not scored yet.")
             else:
-                st.caption(f"Last set by {current.reviewer} at {format_utc(current.at)} UTC.")
+                st.caption(
+                    f"Last set by {escape_markdown(current.reviewer)} at "
+                    f"{format_utc(current.at)} UTC."
+                )
         saved = st.form_submit_button("Save scores")
     if saved:
         _save_scores(cursor, pack_id, reviewer, state)
@@ -195,7 +204,7 @@ def _save_scores(cursor, pack_id, reviewer, state) -> None:
         if current.score is None or int(current.score) != score or current.comment != comment:
             record_score(cursor, pack_id, category, score, comment, reviewer)
             changed += 1
-    st.success(f"Saved {changed} change(s) as {reviewer}.")
+    st.success(f"Saved {changed} change(s) as {escape_markdown(reviewer)}.")
 
 
 def render_critical_failures(cursor, pack_id: str, reviewer: str) -> None:
@@ -221,7 +230,7 @@ def render_critical_failures(cursor, pack_id: str, reviewer: str) -> None:
                         )
                         st.rerun()
                     except ReviewError as exc:
-                        st.error(str(exc))
+                        st.error(escape_markdown(exc))
 
 
 def render_decision(cursor, pack_id: str, reviewer: str) -> None:
@@ -230,8 +239,8 @@ def render_decision(cursor, pack_id: str, reviewer: str) -> None:
     if state.decision:
         d = state.decision
         st.info(
-            f"Current decision: {d.decision.upper()} by {d.reviewer} at {format_utc(d.at)} UTC. "
-            f"Rationale: {d.rationale}"
+            f"Current decision: {d.decision.upper()} by {escape_markdown(d.reviewer)} at "
+            f"{format_utc(d.at)} UTC. Rationale: {escape_markdown(d.rationale)}"
         )
     verdict = check_decision(state, "pass")
     if not verdict.allowed:
@@ -242,9 +251,9 @@ def render_decision(cursor, pack_id: str, reviewer: str) -> None:
         if st.form_submit_button("Record decision"):
             try:
                 record_decision(cursor, pack_id, decision, rationale, reviewer)
-                st.success(f"Decision '{decision}' recorded as {reviewer}.")
+                st.success(f"Decision '{decision}' recorded as {escape_markdown(reviewer)}.")
             except ReviewError as exc:
-                st.error(str(exc))
+                st.error(escape_markdown(exc))
 
 
 def render_history(cursor, pack_id: str) -> None:

@@ -12,13 +12,14 @@ import streamlit as st
 from store.db import DatabaseInUse, new_cursor, open_database
 from store.seed import seed_demo_if_empty
 from store.settings import Settings, load_settings
+from ui.text import escape_markdown
 
 CURSOR_KEY = "app_cursor"
 REVIEWER_KEY = "reviewer"
 
 
-@st.cache_resource
 def get_settings() -> Settings:
+    """Return the settings from the environment (read on each call: it is cheap)."""
     return load_settings()
 
 
@@ -37,7 +38,7 @@ def get_cursor() -> duckdb.DuckDBPyConnection:
         try:
             con = _connection(str(get_settings().db_path))
         except DatabaseInUse as exc:
-            st.error(str(exc))
+            st.error(escape_markdown(exc))
             st.stop()
         st.session_state[CURSOR_KEY] = new_cursor(con)
     return st.session_state[CURSOR_KEY]
