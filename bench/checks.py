@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 
 if not __package__:
-    # Run as a script, sys.path[0] is bench/, whose checks.py and ingest.py would hide the
+    # When run as a script, sys.path[0] is bench/, whose checks.py and ingest.py would hide the
     # product packages of the same names.
     sys.path[0] = str(Path(__file__).resolve().parent.parent)
 

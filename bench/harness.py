@@ -85,7 +85,7 @@ def load_average() -> str:
 
 @contextmanager
 def work_folder(keep: Path | None, parent: Path | None) -> Iterator[Path]:
-    """Yield a folder for the pack and databases; it is removed afterwards unless kept."""
+    """Yield a folder for the pack and databases, removed afterwards unless it is `keep`."""
     if keep is not None:
         keep.mkdir(parents=True, exist_ok=True)
         yield keep
@@ -98,7 +98,10 @@ def work_folder(keep: Path | None, parent: Path | None) -> Iterator[Path]:
 
 
 def generated_pack(folder: Path, events: int) -> GeneratedPack:
-    """Build the pack for `events` events in `folder`, reusing one a kept folder holds."""
+    """Build the pack for `events` events in `folder`, or reuse one that the folder contains.
+
+    build_pack writes manifest.json last, so a pack with a manifest was written in full.
+    """
     pack = folder / f"pack-{events}"
     log_file = pack / "okta" / "system-log.ndjson"
     if (pack / "manifest.json").is_file() and log_file.is_file():
@@ -121,5 +124,5 @@ def reset(*paths: Path) -> None:
 
 def describe_pack(pack: GeneratedPack) -> str:
     """Return a one-line summary of a generated pack."""
-    made = f", generated in {pack.seconds:.1f} s" if pack.seconds else ""
-    return f"pack: {pack.events:,} events, System Log {pack.log_bytes / MIB:,.0f} MiB{made}"
+    timing = f", generated in {pack.seconds:.1f} s" if pack.seconds else ""
+    return f"pack: {pack.events:,} events, System Log {pack.log_bytes / MIB:,.0f} MiB{timing}"

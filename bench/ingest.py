@@ -19,7 +19,7 @@ import sys
 from pathlib import Path
 
 if not __package__:
-    # Run as a script, sys.path[0] is bench/, whose ingest.py and checks.py would hide the
+    # When run as a script, sys.path[0] is bench/, whose ingest.py and checks.py would hide the
     # product packages of the same names.
     sys.path[0] = str(Path(__file__).resolve().parent.parent)
 
@@ -59,7 +59,7 @@ PROGRESS_STEPS = (
 
 
 def product_phase(pack: Path, db_path: Path, store_dir: Path) -> dict[str, Any]:
-    """Import `pack` with the product's loader into a new database; return times and sizes.
+    """Import `pack` with the product's loader into a new database and return times and sizes.
 
     tracemalloc records the peak of memory allocated by Python code, which shows whether
     the log passes through Python objects. It does not see DuckDB's own allocations.
@@ -113,7 +113,7 @@ def product_phase(pack: Path, db_path: Path, store_dir: Path) -> dict[str, Any]:
 
 
 def bare_phase(log_file: Path, db_path: Path) -> dict[str, Any]:
-    """Load `log_file` with a plain read_json into a new database; return time and sizes."""
+    """Load `log_file` with a plain read_json into a new database and return time and sizes."""
     quoted = str(log_file).replace("'", "''")
     started, cpu_started = time.perf_counter(), cpu_seconds()
     con = duckdb.connect(str(db_path))

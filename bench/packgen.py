@@ -1,11 +1,11 @@
 """Generate a recovery-operator evidence pack whose System Log has N Okta-shaped events.
 
 The small artifacts (backup, compare, restore preview, users API response, approval and
-handoff summary) are copied from the clean example pack. The System Log is written line by
-line and hashed while it is written, so memory stays flat whatever N is. Events follow the
-LogEvent shape of Okta's `/api/v1/logs` as seen in real exports: nested actor, client with
-user agent and geolocation, target list, debugContext.debugData, transaction, outcome,
-authenticationContext, securityContext and request.ipChain.
+handoff summary) are copied from the clean demo pack in data/demo_packs. The System Log is
+written in batches and hashed while it is written, so memory stays flat whatever N is.
+Events follow the LogEvent shape of Okta's `/api/v1/logs` as seen in real exports: nested
+actor, client with user agent and geolocation, target list, debugContext.debugData,
+transaction, outcome, authenticationContext, securityContext and request.ipChain.
 """
 
 from __future__ import annotations
@@ -21,9 +21,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-SAMPLE_PACK = Path("/work/shared/sample-packs/clean-implementation-specialist")
+DEMO_PACKS = Path(__file__).resolve().parent.parent / "data" / "demo_packs"
+SAMPLE_PACK = DEMO_PACKS / "clean-implementation-specialist"
 LOG_PATH = "okta/system-log.ndjson"
-# Copied unchanged from the example pack: (path, kind, captured_at, description, references).
+# Copied unchanged from the demo pack: (path, kind, captured_at, description, references).
 COPIED_ARTIFACTS: list[tuple[str, str, str, str, list[str]]] = [
     ("approvals/CHG-0420.pdf", "approval", "2026-11-03T13:25:00Z", "Written approval", []),
     ("butterfly/backup.json", "backup-record", "2026-11-03T14:06:12Z", "Full backup", []),
@@ -231,7 +232,7 @@ class EventFactory:
         }
 
     def debug_data(self, event_type: str, transaction_id: str, session: str) -> dict[str, str]:
-        """Return debugContext.debugData; sign-in events carry the risk fields Okta adds."""
+        """Return debugContext.debugData, with the risk fields Okta adds to sign-in events."""
         data = {
             "requestId": transaction_id,
             "requestUri": "/api/v1/authn",
@@ -246,7 +247,7 @@ class EventFactory:
 
 
 def write_system_log(path: Path, events: int, seed: int) -> str:
-    """Write `events` LogEvents as NDJSON to `path` in batches; return the file's SHA-256."""
+    """Write `events` LogEvents as NDJSON to `path` in batches and return its SHA-256."""
     factory = EventFactory(seed, events)
     digest = hashlib.sha256()
     path.parent.mkdir(parents=True, exist_ok=True)

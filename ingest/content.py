@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import binascii
 import codecs
+import dataclasses
 import json
 import logging
 import os
@@ -819,13 +820,17 @@ def _pdf_child_main(connection: Any, raw: bytes, limits: PdfLimits) -> None:
 
 
 class _StreamConnection:
-    """The `send`/`close` half of a Connection, writing one pickle to a binary stream."""
+    """The `send`/`close` half of a Connection, writing one extraction as JSON to a stream.
+
+    JSON rather than pickle: the child parses hostile PDFs, so what it sends back must not
+    be able to run code in the parent when decoded.
+    """
 
     def __init__(self, stream: Any) -> None:
         self._stream = stream
 
-    def send(self, value: object) -> None:
-        pickle.dump(value, self._stream)
+    def send(self, value: _PdfExtraction) -> None:
+        self._stream.write(json.dumps(dataclasses.asdict(value)).encode("utf-8"))
         self._stream.flush()
 
     def close(self) -> None:
@@ -835,7 +840,7 @@ class _StreamConnection:
 def _pdf_child_entry() -> None:
     """Run _pdf_child_main in the reader subprocess: (raw, limits) on stdin, result on stdout."""
     result_stream = sys.stdout.buffer
-    # Anything the parser prints goes to stderr, so stdout carries only the pickled result.
+    # Anything the parser prints goes to stderr, so stdout carries only the JSON result.
     sys.stdout = sys.stderr
     raw, limits = pickle.load(sys.stdin.buffer)
     _pdf_child_main(_StreamConnection(result_stream), raw, limits)
@@ -893,15 +898,27 @@ def _run_pdf_child(raw: bytes, limits: PdfLimits) -> tuple[_PdfExtraction | None
         return None, stopped_message.format(code=process.returncode)
 
     if output:
-        try:
-            extraction = pickle.loads(output)
-        except (pickle.UnpicklingError, EOFError, AttributeError, ValueError) as exc:
-            logger.warning("PDF reader sent an unreadable result: %s", exc)
-        else:
-            if isinstance(extraction, _PdfExtraction):
-                return extraction, None
+        extraction = _decode_extraction(output)
+        if extraction is not None:
+            return extraction, None
     logger.warning("PDF reader process exited early with exit code %s", process.returncode)
     return None, stopped_message.format(code=process.returncode)
+
+
+def _decode_extraction(output: bytes) -> _PdfExtraction | None:
+    """Decode the child's JSON result, or return None when it is not a valid extraction."""
+    try:
+        fields = json.loads(output)
+        extraction = _PdfExtraction(**fields)
+    except (ValueError, TypeError) as exc:
+        logger.warning("PDF reader sent an unreadable result: %s", exc)
+        return None
+    valid = (
+        isinstance(extraction.text, str)
+        and isinstance(extraction.metadata, dict)
+        and all(isinstance(v, str) for v in extraction.metadata.values())
+    )
+    return extraction if valid else None
 
 
 _PDF_PROBLEMS = {

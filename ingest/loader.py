@@ -171,20 +171,30 @@ def _load_opened(
 
     notify(0.7, "Writing to the database and running checks")
     received_at = datetime.now(UTC)
-    with transaction(con):
-        _insert_pack(con, manifest, files, digest, received_at, name)
-        _insert_artifacts(con, manifest, files, contents, received_at)
-        _insert_system_logs(con, manifest, stored, contents)
-        ctx = PackContext(
-            con=con,
-            pack_id=manifest.pack_id,
-            manifest=manifest,
-            files=stored,
-            ignored=tuple(opened.ignored),
-            received_at=received_at,
-        )
-        findings = run_checks(ctx)
-        store_findings(con, manifest.pack_id, findings)
+    try:
+        with transaction(con):
+            _insert_pack(con, manifest, files, digest, received_at, name)
+            _insert_artifacts(con, manifest, files, contents, received_at)
+            _insert_system_logs(con, manifest, stored, contents)
+            ctx = PackContext(
+                con=con,
+                pack_id=manifest.pack_id,
+                manifest=manifest,
+                files=stored,
+                ignored=tuple(opened.ignored),
+                received_at=received_at,
+            )
+            findings = run_checks(ctx)
+            store_findings(con, manifest.pack_id, findings)
+    except (duckdb.TransactionException, duckdb.ConstraintException):
+        # Another session of this process stored the same pack_id while this one was reading
+        # the files: DuckDB 2.0 then fails the INSERT or the COMMIT on the primary key, and
+        # this transaction is rolled back. The pack is then reported like any stored one.
+        existing = con.execute(SELECT_PACK_DIGEST, [manifest.pack_id]).fetchone()
+        if existing is None:
+            raise
+        logger.info("pack %s was stored by another session meanwhile", manifest.pack_id)
+        return _already_stored(con, manifest.pack_id, existing[0], digest, name)
     return LoadReport(manifest.pack_id, "accepted", findings, source_name=name)
 
 

@@ -49,7 +49,13 @@ _LOWER_TO_KEY = {key.lower(): key for key in LOG_COLUMNS}
 # Column names come from LOG_COLUMNS (code constants), never from input.
 _COLUMNS_SQL = "{" + ", ".join(f"'{name}': '{kind}'" for name, kind in LOG_COLUMNS.items()) + "}"
 INSERT_EVENTS = f"""
-    INSERT INTO log_events
+    INSERT INTO log_events (
+        pack_id, artifact_path, event_index, uuid, published, published_raw, event_type,
+        severity, display_message, actor_id, actor_type, actor_alternate_id,
+        actor_display_name, outcome_result, transaction_id, request_id, client_ip, version,
+        legacy_event_type, actor, client, device, authentication_context, outcome,
+        security_context, debug_context, "transaction", request, target
+    )
     SELECT
         ?, ?, row_number() OVER () - 1,
         uuid,
@@ -66,28 +72,35 @@ INSERT_EVENTS = f"""
         "transaction" ->> '$.id',
         debugContext ->> '$.debugData.requestId',
         client ->> '$.ipAddress',
-        target,
-        json_object(
-            'uuid', uuid, 'published', published, 'eventType', eventType,
-            'displayMessage', displayMessage, 'actor', actor, 'client', client,
-            'outcome', outcome, 'debugContext', debugContext, 'transaction', "transaction",
-            'request', request, 'target', target, 'authenticationContext', authenticationContext,
-            'securityContext', securityContext
-        )
+        version,
+        legacyEventType,
+        actor, client, device, authenticationContext, outcome, securityContext, debugContext,
+        "transaction", request, target
     FROM read_json(?, format = ?, columns = {_COLUMNS_SQL}, ignore_errors = ?,
                    maximum_object_size = 16777216)
-    WHERE uuid IS NOT NULL OR eventType IS NOT NULL OR published IS NOT NULL
+"""
+# A line DuckDB could not parse becomes a row with every column NULL (ignore_errors), so
+# its row number is its line number; those rows are reported and then deleted.
+SELECT_EMPTY_ROWS = f"""
+    SELECT event_index + 1 FROM log_events
+    WHERE pack_id = ? AND artifact_path = ?
+      AND uuid IS NULL AND event_type IS NULL AND published_raw IS NULL
+      AND actor IS NULL AND target IS NULL
+    ORDER BY event_index LIMIT {MAX_REPORTED_BAD_LINES}
+"""
+COUNT_EMPTY_ROWS = """
+    SELECT count(*) FROM log_events
+    WHERE pack_id = ? AND artifact_path = ?
+      AND uuid IS NULL AND event_type IS NULL AND published_raw IS NULL
+      AND actor IS NULL AND target IS NULL
+"""
+DELETE_EMPTY_ROWS = """
+    DELETE FROM log_events
+    WHERE pack_id = ? AND artifact_path = ?
+      AND uuid IS NULL AND event_type IS NULL AND published_raw IS NULL
+      AND actor IS NULL AND target IS NULL
 """
 COUNT_EVENTS = "SELECT count(*) FROM log_events WHERE pack_id = ? AND artifact_path = ?"
-COUNT_NULL_ROWS = f"""
-    SELECT list(n ORDER BY n)[1:{MAX_REPORTED_BAD_LINES}], count(*) FROM (
-        SELECT row_number() OVER () AS n, uuid, eventType, published
-        FROM read_json(?, format = 'newline_delimited', columns = {_COLUMNS_SQL},
-                       ignore_errors = true, maximum_object_size = 16777216)
-    ) WHERE uuid IS NULL AND eventType IS NULL AND published IS NULL
-"""
-
-
 @dataclass
 class LogLoad:
     """The outcome of loading one System Log artifact."""
@@ -122,16 +135,27 @@ def _load_large(
         con.execute(
             INSERT_EVENTS, [pack_id, artifact_path, str(file_path), "newline_delimited", True]
         )
-        lines, bad = con.execute(COUNT_NULL_ROWS, [str(file_path)]).fetchone() or ([], 0)
-        # NOTE: DuckDB skips blank lines, so a row number can lag the line number after one.
-        for line in lines or []:
-            result.problems.append(
-                (f"line {line}", f"line {line} is not a JSON object; it was skipped")
-            )
-        if bad and bad > MAX_REPORTED_BAD_LINES:
-            result.problems.append((None, f"{bad} lines in all were not JSON and were skipped"))
+        _report_empty_rows(con, pack_id, artifact_path, result)
     result.events = _count(con, pack_id, artifact_path)
     return result
+
+
+def _report_empty_rows(
+    con: duckdb.DuckDBPyConnection, pack_id: str, artifact_path: str, result: LogLoad
+) -> None:
+    params = [pack_id, artifact_path]
+    lines = [row[0] for row in con.execute(SELECT_EMPTY_ROWS, params).fetchall()]
+    if not lines:
+        return
+    (bad,) = con.execute(COUNT_EMPTY_ROWS, params).fetchone() or (0,)
+    con.execute(DELETE_EMPTY_ROWS, params)
+    # NOTE: DuckDB skips blank lines, so a row number can lag the line number after one.
+    for line in lines:
+        result.problems.append(
+            (f"line {line}", f"line {line} is not a JSON object; it was skipped")
+        )
+    if bad > MAX_REPORTED_BAD_LINES:
+        result.problems.append((None, f"{bad} lines in all were not JSON and were skipped"))
 
 
 def _load_small(

@@ -9,7 +9,7 @@ import streamlit as st
 from ingest.filestore import BlobStore
 from ingest.loader import import_pack
 from ui.findings import render_findings_table
-from ui.state import get_cursor, get_settings, reviewer_picker
+from ui.state import get_cursor, get_settings, reviewer_picker, upload_limit_mb
 from ui.text import escape_markdown
 
 st.set_page_config(page_title="Load a pack · Butterfly Review", layout="wide")
@@ -17,13 +17,21 @@ reviewer_picker()
 cursor = get_cursor()
 settings = get_settings()
 limit_mb = settings.limits.max_total_bytes // (1024 * 1024)
+upload_mb = upload_limit_mb()
 
 st.title("Load an evidence pack")
 st.caption(
     f"A .zip of a pack with manifest.json at its root (or in one top-level folder). "
-    f"Limits: {limit_mb} MB uncompressed, {settings.limits.max_members} files."
+    f"Limits: {upload_mb} MB per upload, {limit_mb} MB uncompressed, "
+    f"{settings.limits.max_members} files."
 )
-upload = st.file_uploader("Evidence pack (.zip)", type=["zip"], key="upload_file")
+upload = st.file_uploader(
+    "Evidence pack (.zip)",
+    type=["zip"],
+    key="upload_file",
+    max_upload_size=upload_mb,
+    help=f"The uploader refuses a file larger than {upload_mb} MB.",
+)
 
 if upload is not None:
     data = upload.getvalue()

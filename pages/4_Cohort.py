@@ -5,10 +5,11 @@ import streamlit as st
 
 from cohort import charts, overview
 from cohort.rules import STAGES, TRACKS
+from ui.reports_panel import render_cohort_downloads
 from ui.state import get_cursor, reviewer_picker
 
 st.set_page_config(page_title="Cohort · Butterfly Review", layout="wide")
-reviewer_picker()
+reviewer = reviewer_picker()
 cursor = get_cursor()
 
 st.title("Founding cohort")
@@ -81,6 +82,8 @@ st.download_button(
     mime="text/csv",
     key="cohort_download",
 )
+st.markdown("**Cohort report** (every organisation and operator, as PDF and CSV)")
+render_cohort_downloads(cursor, reviewer)
 
 st.subheader("Organisations")
 st.dataframe(

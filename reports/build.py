@@ -325,13 +325,17 @@ def _evidence(
 
 def _history(cursor: duckdb.DuckDBPyConnection, pack_id: str) -> list[HistoryEntry]:
     return [
-        HistoryEntry(
-            at=row["created_at"],
-            reviewer=row["reviewer"],
-            kind=row["kind"],
-            subject=row["subject"],
-            value=row["value"],
-            note=row["note"],
-        )
-        for row in load_history(cursor, pack_id)
+        HistoryEntry.model_validate(_history_fields(row)) for row in load_history(cursor, pack_id)
     ]
+
+
+def _history_fields(row: dict[str, object]) -> dict[str, object]:
+    """Rename load_history's columns to HistoryEntry's fields."""
+    return {
+        "at": row["created_at"],
+        "reviewer": row["reviewer"],
+        "kind": row["kind"],
+        "subject": row["subject"],
+        "value": row["value"],
+        "note": row["note"],
+    }

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Literal
+from typing import Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-REPORT_FORMAT = "butterfly-decision-report/1"
+REPORT_FORMAT: Final = "butterfly-decision-report/1"
 
 Audience = Literal["internal", "partner"]
 StatusState = Literal["current", "stale", "superseded", "not decided"]

@@ -17,7 +17,7 @@ import duckdb
 from ingest.filestore import BlobStore, sha256_file
 from reports.digest import content_digest
 from reports.errors import PackNotFound
-from reports.models import DecisionStatus
+from reports.models import DecisionStatus, StatusState
 from reports.queries import (
     SELECT_LATEST_DECISION,
     SELECT_LATEST_REVIEW_EVENT,
@@ -55,6 +55,7 @@ def decision_status(
     if superseded_by:
         problems.append(_superseded_sentence(superseded_by))
     warnings: list[str] = []
+    state: StatusState
     if decision is None:
         state = "not decided"
         reason = " ".join(["No decision has been recorded.", *_capitalised(problems)])

@@ -41,6 +41,24 @@ STATE_TITLES = {
 }
 
 
+@st.cache_data(ttl=120, show_spinner="Verifying the stored files of the pack")
+def _cached_status(
+    _cursor: duckdb.DuckDBPyConnection, pack_id: str, store: Path, inputs: object
+) -> DecisionStatus:
+    return decision_status(_cursor, pack_id, store)
+
+
+def current_decision_status(
+    cursor: duckdb.DuckDBPyConnection, pack_id: str, store: Path
+) -> DecisionStatus:
+    """Return the decision status, re-hashing the stored files at most every two minutes.
+
+    The status re-reads every file of the pack, so reruns of the page reuse it until a new
+    review row is written or the two minutes pass. Raises PackNotFound for an unknown pack.
+    """
+    return _cached_status(cursor, pack_id, store, report_inputs_version(cursor, pack_id))
+
+
 def render_decision_status(status: DecisionStatus) -> None:
     """Show the decision status: green when current, amber when not decided, red otherwise."""
     message = f"**{STATE_TITLES[status.state]}.** {escape_markdown(status.reason)}"
@@ -66,7 +84,7 @@ def render_report_downloads(
     """
     store = store_dir or load_settings().store_dir
     try:
-        status = decision_status(cursor, pack_id, store)
+        status = current_decision_status(cursor, pack_id, store)
     except PackNotFound as exc:
         st.error(escape_markdown(exc))
         return

@@ -23,6 +23,7 @@ from store.review import (
 )
 from store.timeline import build_timeline
 from ui.charts import timeline_figure
+from ui.reports_panel import current_decision_status, render_report_downloads
 from ui.state import get_settings
 from ui.text import escape_markdown
 
@@ -64,11 +65,7 @@ def render_header(cursor: duckdb.DuckDBPyConnection, header: PackHeader) -> None
 
 
 def _render_decision_status(cursor: duckdb.DuckDBPyConnection, pack_id: str) -> None:
-    try:
-        from reports.staleness import decision_status
-    except ImportError:
-        return
-    status = decision_status(cursor, pack_id, get_settings().store_dir)
+    status = current_decision_status(cursor, pack_id, get_settings().store_dir)
     if status.state in ("stale", "superseded"):
         st.warning(f"Decision {status.state}: {escape_markdown(status.reason)}")
 
@@ -266,11 +263,6 @@ def render_history(cursor, pack_id: str) -> None:
 
 
 def render_reports(cursor, pack_id: str, reviewer: str) -> None:
-    try:
-        from ui.reports_panel import render_report_downloads
-    except ImportError:
-        st.info("Report export is not available in this build.")
-        return
     render_report_downloads(cursor, pack_id, reviewer)
 
 

@@ -44,6 +44,17 @@ def get_cursor() -> duckdb.DuckDBPyConnection:
     return st.session_state[CURSOR_KEY]
 
 
+def upload_limit_mb() -> int:
+    """Return the largest upload in MB: BUTTERFLY_MAX_PACK_MB, or server.maxUploadSize if lower.
+
+    Streamlit's server rejects a request body over server.maxUploadSize whatever the widget
+    allows, so the upload widget is given the lower of the two limits.
+    """
+    pack_mb = get_settings().limits.max_total_bytes // (1024 * 1024)
+    server_mb = int(st.get_option("server.maxUploadSize"))
+    return min(pack_mb, server_mb)
+
+
 def current_reviewer() -> str:
     """Return the reviewer picked in the sidebar (the first on the roster by default)."""
     return st.session_state.get(REVIEWER_KEY) or get_settings().reviewers[0]

@@ -109,7 +109,8 @@ def sandbox_org(ctx: PackContext, check: Check) -> Iterator[Finding]:
     "Evidence from the declared org",
     "Every Okta org host in the pack (API links, System Log URLs, SAML issuers and metadata, "
     "OIDC issuer, documents) is the declared tenant; Okta's CDN and own sites are ignored. "
-    "A backup, compare, preview or restore of another org suggests critical failure 1.",
+    "A backup, compare, preview or restore of another org, or any evidence from a production "
+    "org, suggests critical failure 1.",
     category="Safety",
     severity="major",
     critical_failure=1,
@@ -123,7 +124,10 @@ def foreign_hosts(ctx: PackContext, check: Check) -> Iterator[Finding]:
         if is_okta_service_host(host) or is_tenant_host(host, tenant):
             continue
         work = kind in WORK_KINDS
-        org = "a sandbox org" if is_sandbox_host(host) else "a production org"
+        production = not is_sandbox_host(host)
+        org = "a production org" if production else "a sandbox org"
+        # Evidence from a production org means the operators touched a customer-like tenant,
+        # so it is suggested too: a reviewer can dismiss it, but a missed one becomes a pass.
         yield check.finding(
             f"{path} names the Okta org {host} ({org}, {plural(int(hits), 'time')}), not the "
             f"declared tenant {tenant}"
@@ -135,8 +139,8 @@ def foreign_hosts(ctx: PackContext, check: Check) -> Iterator[Finding]:
             ),
             str(path),
             None,
-            severity="critical" if work else "major",
-            suggest=work,
+            severity="critical" if work or production else "major",
+            suggest=work or production,
             expected=tenant,
             found=host,
         )

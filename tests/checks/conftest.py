@@ -371,6 +371,11 @@ def foreign_org_api(manifest: dict[str, Any], files: Files) -> None:
     link["href"] = "https://acme-prod.okta.com/api/v1/users/00u1target"
 
 
+def foreign_sandbox_api(manifest: dict[str, Any], files: Files) -> None:
+    link = files["okta/users.json"][0]["_links"]["self"]
+    link["href"] = "https://other-lab-12.oktapreview.com/api/v1/users/00u1target"
+
+
 def foreign_org_backup(manifest: dict[str, Any], files: Files) -> None:
     files["butterfly/backup.json"]["org_url"] = "https://acme.okta.com"
 
@@ -519,6 +524,7 @@ DEFECTS: dict[str, Callable[[dict[str, Any], Files], None]] = {
         ("document_unknown_id", document_unknown_id),
         ("production_tenant", production_tenant),
         ("foreign_org_api", foreign_org_api),
+        ("foreign_sandbox_api", foreign_sandbox_api),
         ("foreign_org_backup", foreign_org_backup),
         ("customer_data", customer_data),
         ("secrets_in_evidence", secrets_in_evidence),

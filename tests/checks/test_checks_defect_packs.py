@@ -39,7 +39,8 @@ DEFECT_FINDINGS = [
     ),
     ("document-unknown-id", "lineage.documents", "docs/handoff-summary.md", "line 5", None),
     ("production-tenant", "tenant.sandbox", "manifest.json", "tenant.environment", 1),
-    ("foreign-org-api", "tenant.hosts", "okta/users.json", None, None),
+    ("foreign-org-api", "tenant.hosts", "okta/users.json", None, 1),
+    ("foreign-sandbox-api", "tenant.hosts", "okta/users.json", None, None),
     ("foreign-org-backup", "tenant.hosts", "butterfly/backup.json", None, 1),
     ("customer-data", "data.personal", "okta/users.json", None, 1),
     ("secrets-in-evidence", "data.secrets", "okta/users.json", None, None),
@@ -70,6 +71,7 @@ DEFECT_FINDINGS = [
 # The exact set of critical failures each defect pack suggests: nothing more.
 SUGGESTED = {
     "production-tenant": [1],
+    "foreign-org-api": [1],
     "foreign-org-backup": [1],
     "customer-data": [1],
     "unapproved-deactivation": [2],

@@ -1,8 +1,8 @@
 """Hostile and quirky zips, checked through `butterfly-review check` and import_pack.
 
 Every hostile archive is the clean sample pack plus one fault, so the fault is the only
-reason for the rejection. Each is built here; none is a real bomb (the largest expands to
-20 MiB, and the "4 GB" one only declares that size in its headers).
+reason for the rejection. Each is built here and none is a real bomb: the largest expands
+to 20 MiB, and the "4 GB" one only declares that size in its headers.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ from tests.hardening.hardening_support import (
 
 # Seconds a rejection may take through the CLI, Python start-up and imports included.
 # A rejection reads headers only (or stops at the first lying member), so it takes about
-# one second; inflating the largest bomb declared here would take far longer.
+# one second. Inflating the largest bomb declared here would take far longer.
 CLI_SECONDS = 20
 MIB = 1024 * 1024
 
@@ -72,7 +72,7 @@ def _ratio(path: Path) -> Path:
 
 
 def _declared_huge(path: Path) -> Path:
-    # The headers claim 4,000,000,000 bytes; the data is small. Only the headers are read.
+    # The headers claim 4,000,000,000 bytes but the data is small. Only the headers are read.
     write_pack_zip(path, [("okta/huge.bin", bytes(1024))])
     patch_sizes(path, "okta/huge.bin", 4_000_000_000)
     return path

@@ -23,7 +23,12 @@ from store.review import (
 )
 from store.settings import ArchiveLimits
 from tests.conftest import REPO_ROOT
-from tests.hardening.hardening_support import CLEAN_PACK_ID, CLEAN_ZIP, fresh_resources
+from tests.hardening.hardening_support import (
+    CLEAN_PACK_ID,
+    CLEAN_ZIP,
+    fresh_resources,
+    write_pack_zip,
+)
 
 __all__ = ["fresh_resources"]
 
@@ -250,3 +255,51 @@ def test_concurrent_app_sessions(demo_env: Path, fresh_resources: None):
     finally:
         con.close()
     assert comments == Counter({f"session {n}": len(CATEGORIES) for n in range(sessions)})
+
+
+def test_bad_upload_leaves_others_working(connection: duckdb.DuckDBPyConnection, tmp_path: Path):
+    """One session loads a zip bomb while others score; the scores all land, none fails."""
+    # NOTE: this drives the store directly. Running different pages in AppTest instances on
+    # several threads at once made Streamlit 1.67 lose the form context ("multiple elements
+    # with the same key 'FormSubmitter:-Record call'"), which a served app does not do.
+    bomb = tmp_path / "bomb.zip"
+    write_pack_zip(bomb, [("okta/zeros.bin", bytes(20 * 1024 * 1024))])
+    scorers = 4
+    start = threading.Barrier(scorers + 1)
+    reports: list[object] = []
+    errors: list[BaseException] = []
+
+    def upload() -> None:
+        cursor = new_cursor(connection)
+        try:
+            start.wait()
+            reports.append(import_pack(cursor, bomb, BlobStore(tmp_path / "s"), ArchiveLimits()))
+        except BaseException as exc:  # noqa: BLE001 - collected and reported by the test
+            errors.append(exc)
+        finally:
+            cursor.close()
+
+    def score(session: int) -> None:
+        cursor = new_cursor(connection)
+        try:
+            start.wait()
+            for category in CATEGORIES:
+                record_score(cursor, own_pack(session), category, 50, "during bomb", "R")
+        except BaseException as exc:  # noqa: BLE001 - collected and reported by the test
+            errors.append(exc)
+        finally:
+            cursor.close()
+
+    threads = [threading.Thread(target=upload)]
+    threads += [threading.Thread(target=score, args=(n,)) for n in range(scorers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=300)
+    stored = connection.execute(
+        "SELECT count(*) FROM score_events WHERE comment = 'during bomb'"
+    ).fetchone()[0]
+
+    assert errors == []
+    assert [report.status for report in reports] == ["rejected"]
+    assert stored == scorers * len(CATEGORIES)

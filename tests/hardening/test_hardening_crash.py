@@ -23,7 +23,7 @@ from tests.hardening.hardening_support import (
 )
 
 LOG_EVENTS = 35_000
-# The driver prints each progress message, so the test knows when the write transaction
+# The driver prints each progress message, so the test can tell when the write transaction
 # has begun. The loader reports "Writing to the database" just before BEGIN TRANSACTION.
 DRIVER = (
     "import sys\n"

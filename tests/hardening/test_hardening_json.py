@@ -26,7 +26,9 @@ LOG_COLUMN_TYPES = {
     "transaction_id": "VARCHAR",
     "request_id": "VARCHAR",
     "client_ip": "VARCHAR",
-    "raw": "JSON",
+    "version": "VARCHAR",
+    "client": "JSON",
+    "transaction": "JSON",
 }
 
 
@@ -52,7 +54,7 @@ def ndjson(events: list[dict[str, object]]) -> bytes:
 
 def log_rows(con: duckdb.DuckDBPyConnection, path: str) -> list[tuple]:
     return con.execute(
-        "SELECT uuid, transaction_id, request_id, client_ip, raw FROM log_events "
+        "SELECT uuid, transaction_id, request_id, client_ip, client, version FROM log_events "
         "WHERE artifact_path = ? ORDER BY event_index",
         [path],
     ).fetchall()
@@ -149,12 +151,13 @@ def test_small_log_keeps_ids_and_drift(tmp_path: Path):
     ]
     assert parse_findings == []
     assert len(rows) == len(events)
-    uuid, transaction_id, request_id, client_ip, raw = rows[-1]
+    uuid, transaction_id, request_id, client_ip, client, version = rows[-1]
     assert uuid == UPPER_UUID
     assert transaction_id == HEX_ID
     assert request_id == "late-request"
     assert client_ip == "null"
-    assert json.loads(raw)["client"]["geographicalContext"]["postalCode"] == 20149
+    assert json.loads(client)["geographicalContext"]["postalCode"] == 20149
+    assert version == "0"
 
 
 def test_large_log_keeps_late_keys(tmp_path: Path):

@@ -20,7 +20,7 @@ from tests.hardening.hardening_support import (
 PDF_SAMPLES = REAL_SAMPLES / "pdf"
 CRAZYONES = PDF_SAMPLES / "pypdf_crazyones.pdf"
 # Four hostile PDFs with the default limits (20 s and 1 GiB per document) take about
-# 5 seconds on two cores; the bound leaves room for a slow machine but not for a hang.
+# 5 seconds on two cores. The bound leaves room for a slow machine but not for a hang.
 IMPORT_SECONDS = 60
 
 

@@ -33,7 +33,7 @@ _UNESCAPED_LINK = re.compile(r"(?<!\\)\]\(")
 
 
 def assert_escaped(value: str) -> None:
-    """Fail when `value` holds the hostile link or tag in a form markdown would render."""
+    """Fail when `value` contains the hostile link or tag in a form markdown would render."""
     assert LINK not in value
     assert SCRIPT not in value
     assert _UNESCAPED_TAG.search(value) is None
