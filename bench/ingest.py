@@ -5,7 +5,9 @@
 The script writes a recovery-operator pack whose System Log has N events, then runs two
 phases, each in its own child process and on a fresh DuckDB file:
 
-* product: `import_pack` of the pack folder with a BlobStore, as the app imports an upload;
+* product: `import_pack` of the pack folder with a BlobStore, as the app imports an upload,
+  up to the commit of the pack (`checks=False`). The checks run after that commit, in a
+  separate step that `bench/checks.py` times against this ingest;
 * bare: `CREATE TABLE t AS SELECT * FROM read_json('<log>')` of the same NDJSON file.
 
 Each time runs from opening the database to closing it, so both include DuckDB's final
@@ -70,7 +72,7 @@ def product_phase(pack: Path, db_path: Path, store_dir: Path) -> dict[str, Any]:
 
     limits = limits_for(pack)
     step_starts: dict[str, float] = {}
-    inner: dict[str, float] = {"System Log load": 0.0, "run_checks": 0.0}
+    inner: dict[str, float] = {"System Log load": 0.0}
 
     def progress(_fraction: float, message: str) -> None:
         for prefix, step in PROGRESS_STEPS:
@@ -78,13 +80,12 @@ def product_phase(pack: Path, db_path: Path, store_dir: Path) -> dict[str, Any]:
                 step_starts.setdefault(step, time.perf_counter())
 
     loader.load_system_log = _timed(loader.load_system_log, inner, "System Log load")
-    loader.run_checks = _timed(loader.run_checks, inner, "run_checks")
 
     tracemalloc.start()
     started, cpu_started = time.perf_counter(), cpu_seconds()
     con = open_database(db_path)
     import_started = time.perf_counter()
-    report = loader.import_pack(con, pack, BlobStore(store_dir), limits, progress)
+    report = loader.import_pack(con, pack, BlobStore(store_dir), limits, progress, checks=False)
     import_seconds = time.perf_counter() - import_started
     con.close()
     seconds, cpu = time.perf_counter() - started, cpu_seconds() - cpu_started

@@ -124,7 +124,7 @@ SELECT_PACK_FACTS = """
         QUALIFY row_number() OVER (PARTITION BY pack_id ORDER BY event_id DESC) = 1
     ),
     latest_run AS (
-        SELECT pack_id, max(run_id) AS run_id FROM findings GROUP BY pack_id
+        SELECT pack_id, max(run_id) AS run_id FROM check_runs GROUP BY pack_id
     ),
     missing AS (
         SELECT DISTINCT f.pack_id FROM findings f JOIN latest_run r USING (pack_id, run_id)

@@ -57,7 +57,7 @@ INSERT_EVENTS = f"""
         security_context, debug_context, "transaction", request, target
     )
     SELECT
-        ?, ?, row_number() OVER () - 1,
+        ?, ?, NULL,
         uuid,
         try_cast(replace(published, ' ', 'T') AS TIMESTAMPTZ),
         published,
@@ -78,6 +78,16 @@ INSERT_EVENTS = f"""
         "transaction", request, target
     FROM read_json(?, format = ?, columns = {_COLUMNS_SQL}, ignore_errors = ?,
                    maximum_object_size = 16777216)
+"""
+# The position of each event in its file, from the row ids of the rows just inserted: one
+# INSERT keeps the file's order (DuckDB's preserve_insertion_order, on by default), and a
+# row_number() window over the whole log would hold every event in memory at once.
+NUMBER_EVENTS = """
+    UPDATE log_events
+    SET event_index = rowid - (
+        SELECT min(rowid) FROM log_events WHERE pack_id = ? AND artifact_path = ?
+    )
+    WHERE pack_id = ? AND artifact_path = ?
 """
 # A line DuckDB could not parse becomes a row with every column NULL (ignore_errors), so
 # its row number is its line number; those rows are reported and then deleted.
@@ -101,6 +111,8 @@ DELETE_EMPTY_ROWS = """
       AND actor IS NULL AND target IS NULL
 """
 COUNT_EVENTS = "SELECT count(*) FROM log_events WHERE pack_id = ? AND artifact_path = ?"
+
+
 @dataclass
 class LogLoad:
     """The outcome of loading one System Log artifact."""
@@ -131,13 +143,19 @@ def _load_large(
     result = LogLoad(container="array" if head.startswith(b"[") else "ndjson")
     if result.container == "array":
         con.execute(INSERT_EVENTS, [pack_id, artifact_path, str(file_path), "array", False])
+        _number_events(con, pack_id, artifact_path)
     else:
         con.execute(
             INSERT_EVENTS, [pack_id, artifact_path, str(file_path), "newline_delimited", True]
         )
+        _number_events(con, pack_id, artifact_path)
         _report_empty_rows(con, pack_id, artifact_path, result)
     result.events = _count(con, pack_id, artifact_path)
     return result
+
+
+def _number_events(con: duckdb.DuckDBPyConnection, pack_id: str, artifact_path: str) -> None:
+    con.execute(NUMBER_EVENTS, [pack_id, artifact_path, pack_id, artifact_path])
 
 
 def _report_empty_rows(
@@ -175,6 +193,7 @@ def _load_small(
                 INSERT_EVENTS,
                 [pack_id, artifact_path, str(normalized), "newline_delimited", False],
             )
+            _number_events(con, pack_id, artifact_path)
         finally:
             normalized.unlink(missing_ok=True)
     result.events = _count(con, pack_id, artifact_path)

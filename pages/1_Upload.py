@@ -41,7 +41,8 @@ if upload is not None:
         with st.status(f"Loading {escape_markdown(upload.name)}", expanded=True) as status:
             bar = st.progress(0.0)
             with tempfile.TemporaryDirectory(prefix="butterfly-upload-") as work:
-                path = Path(work) / "pack.zip"
+                # Findings name the archive by its file name, so keep the uploaded one.
+                path = Path(work) / (Path(upload.name).name or "pack.zip")
                 path.write_bytes(data)
                 report = import_pack(
                     cursor,

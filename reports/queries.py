@@ -43,12 +43,12 @@ SELECT_LATEST_REVIEW_EVENT = """
         SELECT event_id FROM decision_events WHERE pack_id = ?
     )
 """
-SELECT_LATEST_RUN = "SELECT max(run_id) FROM findings WHERE pack_id = ?"
+SELECT_LATEST_RUN = "SELECT max(run_id) FROM check_runs WHERE pack_id = ?"
 SELECT_CURRENT_FINDINGS = """
     SELECT check_id, severity, category, artifact, field, message, expected, found,
            critical_failure
     FROM findings
-    WHERE pack_id = ? AND run_id = (SELECT max(run_id) FROM findings WHERE pack_id = ?)
+    WHERE pack_id = ? AND run_id = (SELECT max(run_id) FROM check_runs WHERE pack_id = ?)
 """
 SELECT_ARTIFACTS = """
     SELECT path, kind, listed, present, captured_at, captured_at_raw, description, size_bytes,
@@ -91,5 +91,5 @@ SELECT_LATEST_CALLS_ALL = """
 SELECT_SUGGESTIONS_ALL = """
     SELECT DISTINCT f.pack_id, f.critical_failure FROM findings f
     WHERE f.critical_failure IS NOT NULL
-      AND f.run_id = (SELECT max(run_id) FROM findings g WHERE g.pack_id = f.pack_id)
+      AND f.run_id = (SELECT max(run_id) FROM check_runs g WHERE g.pack_id = f.pack_id)
 """

@@ -20,7 +20,7 @@ SELECT_PACK_LIST = """
         SELECT pack_id, list(DISTINCT critical_failure ORDER BY critical_failure) AS failures
         FROM findings f
         WHERE critical_failure IS NOT NULL
-          AND run_id = (SELECT max(run_id) FROM findings g WHERE g.pack_id = f.pack_id)
+          AND run_id = (SELECT max(run_id) FROM check_runs g WHERE g.pack_id = f.pack_id)
         GROUP BY pack_id
     )
     SELECT p.pack_id, p.partner_name, p.track, p.engagement_kind, p.submitted_at,
@@ -53,7 +53,7 @@ SELECT_FINDINGS = """
     SELECT severity, check_id, category, artifact, field, message, expected, found,
            critical_failure
     FROM findings
-    WHERE pack_id = ? AND run_id = (SELECT max(run_id) FROM findings WHERE pack_id = ?)
+    WHERE pack_id = ? AND run_id = (SELECT max(run_id) FROM check_runs WHERE pack_id = ?)
     ORDER BY CASE severity WHEN 'critical' THEN 0 WHEN 'major' THEN 1 WHEN 'minor' THEN 2
              ELSE 3 END, artifact NULLS FIRST, check_id
 """

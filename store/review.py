@@ -52,7 +52,7 @@ SELECT_SUGGESTED = """
     SELECT critical_failure, list(DISTINCT check_id ORDER BY check_id)
     FROM findings
     WHERE pack_id = ? AND critical_failure IS NOT NULL
-      AND run_id = (SELECT max(run_id) FROM findings WHERE pack_id = ?)
+      AND run_id = (SELECT max(run_id) FROM check_runs WHERE pack_id = ?)
     GROUP BY critical_failure
 """
 SELECT_LATEST_DECISION = """
@@ -60,6 +60,7 @@ SELECT_LATEST_DECISION = """
     FROM decision_events WHERE pack_id = ? ORDER BY event_id DESC LIMIT 1
 """
 SELECT_CONTENT_DIGEST = "SELECT content_digest FROM packs WHERE pack_id = ?"
+SELECT_CHECK_RUNS = "SELECT count(*) FROM check_runs WHERE pack_id = ?"
 SELECT_HISTORY = """
     SELECT created_at, reviewer, 'score' AS kind, category AS subject,
            CAST(score AS VARCHAR) AS value, comment AS note, event_id
@@ -138,6 +139,7 @@ class ReviewState:
     scores: dict[str, CategoryScore]
     critical_failures: dict[int, CriticalFailureState]
     decision: Decision | None
+    checks_run: bool = True
 
     def total(self) -> WeightedTotal | None:
         """Return the weighted total, or None while a category is unscored."""
@@ -216,6 +218,11 @@ def check_decision(state: ReviewState, decision: str) -> PassCheck:
         reasons.extend(check_pass(total, state.confirmed_failures()).reasons)
     if total is None:
         reasons.extend(f"critical failure {n} is confirmed" for n in state.confirmed_failures())
+    if not state.checks_run:
+        reasons.append(
+            "the automatic checks have not run on this pack yet, so its critical failures "
+            "are unknown; run the checks first"
+        )
     for number, cf in state.critical_failures.items():
         if cf.open:
             reasons.append(
@@ -298,7 +305,8 @@ def load_review_state(con: duckdb.DuckDBPyConnection, pack_id: str) -> ReviewSta
 
     row = con.execute(SELECT_LATEST_DECISION, [pack_id]).fetchone()
     decision = Decision(*row) if row else None
-    return ReviewState(pack_id, scores, failures, decision)
+    runs = con.execute(SELECT_CHECK_RUNS, [pack_id]).fetchone()
+    return ReviewState(pack_id, scores, failures, decision, checks_run=bool(runs and runs[0]))
 
 
 def load_history(con: duckdb.DuckDBPyConnection, pack_id: str) -> list[dict[str, object]]:

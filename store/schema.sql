@@ -75,7 +75,7 @@ CREATE TABLE IF NOT EXISTS artifacts (
 CREATE TABLE IF NOT EXISTS log_events (
     pack_id            VARCHAR NOT NULL,
     artifact_path      VARCHAR NOT NULL,
-    event_index        BIGINT NOT NULL,
+    event_index        BIGINT,
     uuid               VARCHAR,
     published          TIMESTAMPTZ,
     published_raw      VARCHAR,
@@ -144,6 +144,15 @@ CREATE TABLE IF NOT EXISTS documents (
     author        VARCHAR,
     created_at    VARCHAR,
     text          VARCHAR
+);
+
+-- One row per run of the automatic checks on a pack. A pack with no run has not been
+-- checked yet (a load interrupted between its commit and its checks), and cannot pass.
+CREATE TABLE IF NOT EXISTS check_runs (
+    pack_id        VARCHAR NOT NULL,
+    run_id         BIGINT NOT NULL,
+    created_at     TIMESTAMPTZ NOT NULL,
+    finding_count  INTEGER NOT NULL
 );
 
 -- Findings of the automatic checks, recomputed as one set per run.

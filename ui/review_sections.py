@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from ingest.filestore import BlobStore
+from ingest.loader import has_check_run, recheck_pack
 from ingest.times import format_utc
 from scoring.rubric import CATEGORY_HELP, CRITICAL_FAILURES, DECISIONS, WEIGHTS
 from store.packs import PackHeader, get_artifact_view, list_artifacts, list_findings, log_preview
@@ -62,6 +63,20 @@ def render_header(cursor: duckdb.DuckDBPyConnection, header: PackHeader) -> None
     if header.superseded_by:
         st.warning(f"This pack is superseded by {escape_markdown(header.superseded_by)}.")
     _render_decision_status(cursor, header.pack_id)
+    _render_check_status(cursor, header.pack_id)
+
+
+def _render_check_status(cursor: duckdb.DuckDBPyConnection, pack_id: str) -> None:
+    if has_check_run(cursor, pack_id):
+        return
+    st.warning(
+        "The automatic checks have not run on this pack (its load was interrupted after the "
+        "files were stored), so a pass cannot be recorded yet."
+    )
+    if st.button("Run the checks now", key="review_run_checks"):
+        with st.spinner("Running the checks"):
+            recheck_pack(cursor, pack_id, BlobStore(get_settings().store_dir))
+        st.rerun()
 
 
 def _render_decision_status(cursor: duckdb.DuckDBPyConnection, pack_id: str) -> None:
@@ -181,7 +196,7 @@ def render_rubric(cursor: duckdb.DuckDBPyConnection, pack_id: str, reviewer: str
                     f"Last set by {escape_markdown(current.reviewer)} at "
                     f"{format_utc(current.at)} UTC."
                 )
-        saved = st.form_submit_button("Save scores")
+        saved = st.form_submit_button("Save scores", key="review_save_scores")
     if saved:
         _save_scores(cursor, pack_id, reviewer, state)
     total = load_review_state(cursor, pack_id).total()
@@ -220,7 +235,7 @@ def render_critical_failures(cursor, pack_id: str, reviewer: str) -> None:
                     "Call", actions, horizontal=True, key=f"review_cf_action_{number}"
                 )
                 reason = st.text_input("Reason", key=f"review_cf_reason_{number}")
-                if st.form_submit_button("Record call"):
+                if st.form_submit_button("Record call", key=f"review_cf_submit_{number}"):
                     try:
                         record_critical_failure_call(
                             cursor, pack_id, number, action, reason, reviewer
@@ -245,7 +260,7 @@ def render_decision(cursor, pack_id: str, reviewer: str) -> None:
     with st.form("review_decision_form"):
         decision = st.radio("Decision", DECISIONS, horizontal=True, key="review_decision")
         rationale = st.text_area("Rationale", key="review_rationale")
-        if st.form_submit_button("Record decision"):
+        if st.form_submit_button("Record decision", key="review_record_decision"):
             try:
                 record_decision(cursor, pack_id, decision, rationale, reviewer)
                 st.success(f"Decision '{decision}' recorded as {escape_markdown(reviewer)}.")

@@ -225,7 +225,7 @@ def test_concurrent_app_sessions(demo_env: Path, fresh_resources: None):
                 app.slider(key=f"review_score_{category}").set_value(60 + session)
                 app.text_input(key=f"review_comment_{category}").input(f"session {session}")
             start.wait()
-            app.button[0].click()  # the rubric form's "Save scores"
+            app.button(key="review_save_scores").click()
             app.run()
             results.append(app)
         except BaseException as exc:  # noqa: BLE001 - collected and reported by the test

@@ -12,8 +12,10 @@ import pytest
 
 from ingest import loader
 from ingest.filestore import BlobStore
-from ingest.loader import import_pack
+from ingest.loader import import_pack, recheck_pack
+from scoring.rubric import WEIGHTS
 from store.db import open_database
+from store.review import check_decision, load_review_state, record_score
 from store.settings import ArchiveLimits
 from tests.conftest import SAMPLE_PACKS
 
@@ -134,10 +136,10 @@ def test_invalid_manifest_lists_every_problem(db, tmp_path: Path):
 
 
 def test_failed_write_leaves_nothing(db, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    def broken_store(*_args: object) -> None:
+    def broken_log_load(*_args: object) -> None:
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(loader, "store_findings", broken_store)
+    monkeypatch.setattr(loader, "_insert_system_logs", broken_log_load)
     with pytest.raises(RuntimeError):
         import_pack(db, CLEAN.with_suffix(".zip"), BlobStore(tmp_path / "store"), LIMITS)
     for table in ("packs", "artifacts", "log_events", "documents", "scim_exchanges"):
@@ -145,6 +147,34 @@ def test_failed_write_leaves_nothing(db, tmp_path: Path, monkeypatch: pytest.Mon
     monkeypatch.undo()
     report = import_pack(db, CLEAN.with_suffix(".zip"), BlobStore(tmp_path / "store"), LIMITS)
     assert report.status == "accepted"
+
+
+def test_unchecked_pack_cannot_pass(db, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    def broken_store(*_args: object) -> None:
+        raise RuntimeError("process killed")
+
+    store = BlobStore(tmp_path / "store")
+    monkeypatch.setattr(loader, "store_findings", broken_store)
+    with pytest.raises(RuntimeError):
+        import_pack(db, CLEAN.with_suffix(".zip"), store, LIMITS)
+    monkeypatch.undo()
+    for category in WEIGHTS:
+        record_score(db, "EP-2026-9964", category, 100, "", "Avery Chen")
+    state = load_review_state(db, "EP-2026-9964")
+    reasons = " ".join(check_decision(state, "pass").reasons)
+    assert "have not run" in reasons
+
+    recheck_pack(db, "EP-2026-9964", store)
+    state = load_review_state(db, "EP-2026-9964")
+    assert check_decision(state, "pass").allowed
+
+
+def test_reimport_runs_missing_checks(db, tmp_path: Path):
+    store = BlobStore(tmp_path / "store")
+    first = import_pack(db, CLEAN.with_suffix(".zip"), store, LIMITS, checks=False)
+    second = import_pack(db, CLEAN.with_suffix(".zip"), store, LIMITS)
+    assert not first.checks_run
+    assert second.checks_run
 
 
 def test_hash_mismatch_reported(db, tmp_path: Path):

@@ -46,12 +46,12 @@ def test_review_refuses_pass_below_85(demo_env: Path):
     app.run()
     for category in ("Recoverability", "Safety", "Evidence", "Communication", "Claims"):
         app.slider(key=f"review_score_{category}").set_value(80)
-    app.button[0].click()  # the rubric form's "Save scores"
+    app.button(key="review_save_scores").click()
     app.run()
     assert any("80.00" in m.value for m in app.metric)
     app.radio(key="review_decision").set_value("pass")
     app.text_area(key="review_rationale").input("Looks fine")
-    submit = [b for b in app.button if b.label == "Record decision"][0]
+    submit = app.button(key="review_record_decision")
     submit.click()
     app.run()
     errors = " ".join(e.value for e in app.error)
@@ -64,11 +64,11 @@ def test_review_records_passing_decision(demo_env: Path):
     app.run()
     for category in ("Recoverability", "Safety", "Evidence", "Communication", "Claims"):
         app.slider(key=f"review_score_{category}").set_value(90)
-    app.button[0].click()
+    app.button(key="review_save_scores").click()
     app.run()
     app.radio(key="review_decision").set_value("pass")
     app.text_area(key="review_rationale").input("Complete evidence")
-    [b for b in app.button if b.label == "Record decision"][0].click()
+    app.button(key="review_record_decision").click()
     app.run()
     assert not app.error
     reloaded = AppTest.from_file(str(REPO_ROOT / "pages/2_Review.py"), default_timeout=TIMEOUT)
