@@ -69,8 +69,8 @@ CREATE TABLE IF NOT EXISTS artifacts (
     position        INTEGER
 );
 
--- Okta System Log events, one row per event. Every top-level LogEvent object is kept as
--- JSON text as read; `raw` joins them into one text for the checks that scan for hosts,
+-- Okta System Log events, one row per event. The LogEvent objects that checks read are kept
+-- as JSON text as read; `raw` joins them into one text for the checks that scan for hosts,
 -- e-mail addresses and secrets. It is computed on read, so the events are stored once.
 CREATE TABLE IF NOT EXISTS log_events (
     pack_id            VARCHAR NOT NULL,
@@ -93,19 +93,13 @@ CREATE TABLE IF NOT EXISTS log_events (
     version            VARCHAR,
     legacy_event_type  VARCHAR,
     actor              JSON,
-    client             JSON,
-    device             JSON,
-    authentication_context JSON,
     outcome            JSON,
-    security_context   JSON,
     debug_context      JSON,
     "transaction"      JSON,
-    request            JSON,
     target             JSON,
     raw VARCHAR GENERATED ALWAYS AS (
-        concat_ws(' ', uuid, published_raw, event_type, display_message, actor, client,
-                  device, authentication_context, outcome, security_context, debug_context,
-                  "transaction", request, target)
+        concat_ws(' ', uuid, published_raw, event_type, display_message, actor, outcome,
+                  debug_context, "transaction", target)
     ) VIRTUAL
 );
 

@@ -7,12 +7,12 @@ import json
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 from ingest.filestore import BlobStore
 from ingest.loader import import_pack
 from store.db import open_database
+from store.review import load_review_state
 from store.settings import ArchiveLimits
 from tests.conftest import REPO_ROOT
 from tests.hardening.hardening_support import (
@@ -23,22 +23,56 @@ from tests.hardening.hardening_support import (
 )
 
 LOG_EVENTS = 35_000
-# The driver prints each progress message, so the test can tell when the write transaction
-# has begun. The loader reports "Writing to the database" just before BEGIN TRANSACTION.
+# The driver stops at a chosen point of the import and waits there to be killed: inside the
+# write transaction, after the System Log rows are inserted ("transaction"), or after the
+# commit while the checks run ("checks"). It prints "ready" when it gets there.
 DRIVER = (
-    "import sys\n"
+    "import sys, time\n"
     "from pathlib import Path\n"
+    "import checks.registry\n"
+    "import ingest.loader as loader\n"
     "from ingest.filestore import BlobStore\n"
-    "from ingest.loader import import_pack\n"
     "from store.db import open_database\n"
     "from store.settings import ArchiveLimits\n"
+    "def wait_here(original):\n"
+    "    def wrapper(*args):\n"
+    "        result = original(*args)\n"
+    "        print('ready', flush=True)\n"
+    "        time.sleep(120)\n"
+    "        return result\n"
+    "    return wrapper\n"
+    "if sys.argv[4] == 'transaction':\n"
+    "    loader._insert_system_logs = wait_here(loader._insert_system_logs)\n"
+    "else:\n"
+    "    loader.run_checks = wait_here(loader.run_checks)\n"
     "con = open_database(sys.argv[2])\n"
-    "def progress(fraction, message):\n"
-    "    print(message, flush=True)\n"
-    "report = import_pack(con, Path(sys.argv[1]), BlobStore(Path(sys.argv[3])),\n"
-    "                     ArchiveLimits(), progress)\n"
+    "report = loader.import_pack(con, Path(sys.argv[1]), BlobStore(Path(sys.argv[3])),\n"
+    "                            ArchiveLimits())\n"
     "print('finished', report.status, flush=True)\n"
 )
+
+
+def kill_import_at(stage: str, pack: Path, database: Path, store_dir: Path) -> int:
+    """Run an import in a child process, kill it with SIGKILL at `stage`, return its status."""
+    process = subprocess.Popen(
+        [sys.executable, "-c", DRIVER, str(pack), str(database), str(store_dir), stage],
+        cwd=REPO_ROOT,
+        env=cli_environment(),
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None
+    try:
+        for line in process.stdout:
+            if line.startswith("ready"):
+                break
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait(timeout=60)
+    return process.returncode
 
 
 def large_log_pack(target: Path) -> Path:
@@ -64,31 +98,10 @@ def test_kill_during_write_leaves_nothing(tmp_path: Path):
     assert (pack / "okta" / "system-log.ndjson").stat().st_size > 50_000_000
     database = tmp_path / "review.duckdb"
     store_dir = tmp_path / "store"
-    process = subprocess.Popen(
-        [sys.executable, "-c", DRIVER, str(pack), str(database), str(store_dir)],
-        cwd=REPO_ROOT,
-        env=cli_environment(),
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert process.stdout is not None
-    try:
-        for line in process.stdout:
-            if line.startswith("Writing to the database"):
-                break
-        # Loading and checking 35,000 events inside the transaction takes seconds, so a
-        # short pause lands the kill inside it rather than before BEGIN.
-        time.sleep(0.5)
-        still_running = process.poll() is None
-        process.send_signal(signal.SIGKILL)
-        process.wait(timeout=60)
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait(timeout=60)
 
-    assert still_running
-    assert process.returncode == -signal.SIGKILL
+    status = kill_import_at("transaction", pack, database, store_dir)
+
+    assert status == -signal.SIGKILL
     con = open_database(database)
     try:
         leftovers = {table: n for table, n in row_counts(con).items() if n}
@@ -105,3 +118,27 @@ def test_kill_during_write_leaves_nothing(tmp_path: Path):
     assert not report.already_stored
     assert packs == [(CLEAN_PACK_ID,)]
     assert events == LOG_EVENTS
+
+
+def test_kill_during_checks_reruns_them(tmp_path: Path):
+    pack = large_log_pack(tmp_path / "pack")
+    database = tmp_path / "review.duckdb"
+    store_dir = tmp_path / "store"
+
+    status = kill_import_at("checks", pack, database, store_dir)
+
+    assert status == -signal.SIGKILL
+    con = open_database(database)
+    try:
+        runs_after_kill = con.execute("SELECT count(*) FROM check_runs").fetchone()[0]
+        state = load_review_state(con, CLEAN_PACK_ID)
+        report = import_pack(con, pack, BlobStore(store_dir), ArchiveLimits())
+        runs_after_import = con.execute("SELECT count(*) FROM check_runs").fetchone()[0]
+    finally:
+        con.close()
+
+    assert runs_after_kill == 0
+    assert not state.checks_run
+    assert report.already_stored
+    assert report.checks_run
+    assert runs_after_import == 1
