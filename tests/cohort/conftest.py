@@ -22,6 +22,7 @@ INSERT_TEST_PACK = """
     VALUES (?, '1.0', ?, ?, ?, ?, 'https://lab.okta.example', 'sandbox', ?, '', ?, 'x', ?, '{}')
 """
 INSERT_TEST_OPERATOR = "INSERT INTO pack_operators VALUES (?, ?, ?, ?)"
+INSERT_CLEAN_CHECK_RUN = "INSERT INTO check_runs VALUES (?, nextval('event_seq'), ?, 0)"
 REVIEWER = "Avery Chen"
 LEAD = "Morgan Patel"
 
@@ -40,7 +41,11 @@ Decide = Callable[[str, str], None]
 
 @pytest.fixture
 def add_pack(con: duckdb.DuckDBPyConnection) -> AddPack:
-    """Return a function that stores a minimal pack row with its operators."""
+    """Return a function that stores a minimal pack row, its operators and a clean check run.
+
+    The run with no findings stands for checks that found nothing, because the review rules
+    refuse a pass on a pack whose checks never ran.
+    """
 
     def add(
         pack_id: str,
@@ -61,6 +66,7 @@ def add_pack(con: duckdb.DuckDBPyConnection) -> AddPack:
                 INSERT_TEST_OPERATOR,
                 [pack_id, operator_id, operator_id, f"{operator_id.lower()}@lab.example"],
             )
+        con.execute(INSERT_CLEAN_CHECK_RUN, [pack_id, received])
         return pack_id
 
     return add
