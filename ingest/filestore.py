@@ -6,13 +6,26 @@ import hashlib
 import os
 import shutil
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
+
+CHUNK_BYTES = 1024 * 1024
 
 
 def sha256_file(path: Path) -> str:
     """Return the hex SHA-256 of a file, read in chunks."""
     with path.open("rb") as handle:
         return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+@dataclass(frozen=True)
+class StagedFile:
+    """A pack file hashed and written beside the store under a temporary name, not yet kept."""
+
+    source: Path
+    sha256: str
+    size: int
+    staged: Path | None
 
 
 class BlobStore:
@@ -53,6 +66,55 @@ class BlobStore:
             temp.unlink(missing_ok=True)
         return target
 
+    def stage(self, source: Path, *, link: bool = False) -> StagedFile:
+        """Hash `source` and write it to a temporary file in the store in the same read.
+
+        With `link` the temporary file is a hard link where possible (see `put`). The caller
+        keeps the file with `commit` or drops it with `discard`.
+        """
+        incoming = self.root / ".incoming"
+        incoming.mkdir(parents=True, exist_ok=True)
+        fd, temp_name = tempfile.mkstemp(dir=incoming, prefix="staged-")
+        temp = Path(temp_name)
+        try:
+            if link:
+                os.close(fd)
+                temp.unlink()
+                try:
+                    os.link(source, temp)
+                    return StagedFile(source, sha256_file(source), source.stat().st_size, temp)
+                except OSError:
+                    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            digest = hashlib.sha256()
+            size = 0
+            with source.open("rb") as reader, os.fdopen(fd, "wb") as writer:
+                while chunk := reader.read(CHUNK_BYTES):
+                    digest.update(chunk)
+                    writer.write(chunk)
+                    size += len(chunk)
+            return StagedFile(source, digest.hexdigest(), size, temp)
+        except BaseException:
+            temp.unlink(missing_ok=True)
+            raise
+
+    def commit(self, staged: StagedFile) -> Path:
+        """Keep a staged file under its digest and return the blob's path."""
+        target = self.path_for(staged.sha256)
+        if staged.staged is None:
+            return target
+        if target.exists():
+            staged.staged.unlink(missing_ok=True)
+            return target
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.chmod(staged.staged, 0o444)
+        os.replace(staged.staged, target)
+        return target
+
+    def discard(self, staged: StagedFile) -> None:
+        """Delete a staged file that was not committed (a no-op after commit)."""
+        if staged.staged is not None:
+            staged.staged.unlink(missing_ok=True)
+
     def read(self, sha256: str) -> bytes:
         """Return the bytes of a stored blob; raises FileNotFoundError when it is not stored."""
         return self.path_for(sha256).read_bytes()
@@ -68,6 +130,16 @@ class InPlaceStore(BlobStore):
     def put(self, source: Path, sha256: str, *, link: bool = False) -> Path:
         self._paths[sha256] = source
         return source
+
+    def stage(self, source: Path, *, link: bool = False) -> StagedFile:
+        return StagedFile(source, sha256_file(source), source.stat().st_size, None)
+
+    def commit(self, staged: StagedFile) -> Path:
+        self._paths[staged.sha256] = staged.source
+        return staged.source
+
+    def discard(self, staged: StagedFile) -> None:
+        return None
 
     def path_for(self, sha256: str) -> Path:
         try:

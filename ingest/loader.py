@@ -22,7 +22,7 @@ from checks.findings import Finding, sort_findings
 from checks.registry import PackContext, run_checks
 from ingest.archive import OpenedPack, PackRejected, open_pack
 from ingest.artifacts import ArtifactContent, read_artifact
-from ingest.filestore import BlobStore, InPlaceStore, sha256_file
+from ingest.filestore import BlobStore, InPlaceStore, StagedFile
 from ingest.manifest import MANIFEST_NAME, Manifest, ManifestInvalid, parse_manifest
 from ingest.systemlog import load_system_log
 from ingest.times import try_parse_timestamp
@@ -166,20 +166,29 @@ def _load_opened(
         return LoadReport(None, "rejected", sort_findings(exc.findings), source_name=name)
 
     notify(0.1, f"Hashing {len(opened.files)} files")
-    files = {rel: _file_info(opened.root, rel) for rel in opened.files}
-    digest = _content_digest(files)
-
     blobs = store or InPlaceStore()
-    existing = con.execute(SELECT_PACK_DIGEST, [manifest.pack_id]).fetchone()
-    if existing is not None:
-        if existing[0] == digest and checks and not has_check_run(con, manifest.pack_id):
-            recheck_pack(con, manifest.pack_id, blobs)  # an earlier load stopped before them
-        return _already_stored(con, manifest.pack_id, existing[0], digest, name)
+    staged: dict[str, StagedFile] = {}
+    try:
+        # Each file is hashed and copied into the store in one read; it is kept only once
+        # the pack is known to be new.
+        for rel in opened.files:
+            staged[rel] = blobs.stage(opened.root / rel, link=extracted)
+        files = {
+            rel: _FileInfo(rel, item.source, item.sha256, item.size) for rel, item in staged.items()
+        }
+        digest = _content_digest(files)
 
-    notify(0.25, "Storing files")
-    stored = {
-        rel: blobs.put(info.source, info.sha256, link=extracted) for rel, info in files.items()
-    }
+        existing = con.execute(SELECT_PACK_DIGEST, [manifest.pack_id]).fetchone()
+        if existing is not None:
+            if existing[0] == digest and checks and not has_check_run(con, manifest.pack_id):
+                recheck_pack(con, manifest.pack_id, blobs)  # an earlier load stopped before them
+            return _already_stored(con, manifest.pack_id, existing[0], digest, name)
+
+        notify(0.25, "Storing files")
+        stored = {rel: blobs.commit(item) for rel, item in staged.items()}
+    finally:
+        for item in staged.values():
+            blobs.discard(item)
     contents = _read_contents(manifest, stored, notify)
 
     notify(0.7, "Writing to the database")
@@ -267,11 +276,6 @@ def _already_stored(
         source_name=name,
         checks_run=has_check_run(con, pack_id),
     )
-
-
-def _file_info(root: Path, rel: str) -> _FileInfo:
-    source = root / rel
-    return _FileInfo(rel, source, sha256_file(source), source.stat().st_size)
 
 
 def _content_digest(files: dict[str, _FileInfo]) -> str:

@@ -82,7 +82,9 @@ INSERT_EVENTS = f"""
 """
 # The position of each event in its file, from the row ids of the rows just inserted: one
 # INSERT keeps the file's order (DuckDB's preserve_insertion_order, on by default), and a
-# row_number() window over the whole log would hold every event in memory at once.
+# row_number() window over the whole log would hold every event in memory at once. Only
+# files read in Python are numbered: on a large log the UPDATE roughly doubles the commit,
+# so its events keep event_index NULL and findings name them by uuid.
 NUMBER_EVENTS = """
     UPDATE log_events
     SET event_index = rowid - (
@@ -91,13 +93,18 @@ NUMBER_EVENTS = """
     WHERE pack_id = ? AND artifact_path = ?
 """
 # A line DuckDB could not parse becomes a row with every column NULL (ignore_errors), so
-# its row number is its line number; those rows are reported and then deleted.
+# its position among the rows just inserted is its line number (row ids are read inside
+# the loading transaction, where they are consecutive). Those rows are reported, then
+# deleted.
 SELECT_EMPTY_ROWS = f"""
-    SELECT event_index + 1 FROM log_events
+    SELECT rowid - (
+        SELECT min(rowid) FROM log_events WHERE pack_id = ? AND artifact_path = ?
+    ) + 1
+    FROM log_events
     WHERE pack_id = ? AND artifact_path = ?
       AND uuid IS NULL AND event_type IS NULL AND published_raw IS NULL
       AND actor IS NULL AND target IS NULL
-    ORDER BY event_index LIMIT {MAX_REPORTED_BAD_LINES}
+    ORDER BY rowid LIMIT {MAX_REPORTED_BAD_LINES}
 """
 COUNT_EMPTY_ROWS = """
     SELECT count(*) FROM log_events
@@ -144,12 +151,10 @@ def _load_large(
     result = LogLoad(container="array" if head.startswith(b"[") else "ndjson")
     if result.container == "array":
         con.execute(INSERT_EVENTS, [pack_id, artifact_path, str(file_path), "array", False])
-        _number_events(con, pack_id, artifact_path)
     else:
         con.execute(
             INSERT_EVENTS, [pack_id, artifact_path, str(file_path), "newline_delimited", True]
         )
-        _number_events(con, pack_id, artifact_path)
         _report_empty_rows(con, pack_id, artifact_path, result)
     result.events = _count(con, pack_id, artifact_path)
     return result
@@ -163,7 +168,7 @@ def _report_empty_rows(
     con: duckdb.DuckDBPyConnection, pack_id: str, artifact_path: str, result: LogLoad
 ) -> None:
     params = [pack_id, artifact_path]
-    lines = [row[0] for row in con.execute(SELECT_EMPTY_ROWS, params).fetchall()]
+    lines = [row[0] for row in con.execute(SELECT_EMPTY_ROWS, params * 2).fetchall()]
     if not lines:
         return
     (bad,) = con.execute(COUNT_EMPTY_ROWS, params).fetchone() or (0,)

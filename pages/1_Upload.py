@@ -9,6 +9,7 @@ import streamlit as st
 from ingest.filestore import BlobStore
 from ingest.loader import import_pack
 from ui.findings import render_findings_table
+from ui.review_sections import failure_list
 from ui.state import get_cursor, get_settings, reviewer_picker, upload_limit_mb
 from ui.text import escape_markdown
 
@@ -77,8 +78,8 @@ if upload is not None:
             f"{len(report.findings)} findings."
         )
     if report.suggested_failures:
-        numbers = ", ".join(str(n) for n in report.suggested_failures)
-        st.warning(f"The checks suggest critical failure {numbers}; a reviewer must decide.")
+        failures = failure_list(report.suggested_failures)
+        st.warning(f"The checks suggest {failures}; a reviewer must confirm or dismiss each.")
     render_findings_table([f.model_dump() for f in report.findings], key="upload_findings")
     if report.status == "accepted" and st.button("Review this pack", key="upload_review"):
         st.session_state["review_pack"] = report.pack_id

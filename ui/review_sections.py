@@ -53,7 +53,10 @@ def render_header(cursor: duckdb.DuckDBPyConnection, header: PackHeader) -> None
     middle.markdown("**Operators**")
     middle.text("\n".join(f"{name} ({op_id}, {email})" for op_id, name, email in header.operators))
     right.markdown("**Submitted**")
-    right.text(f"{format_utc(header.submitted_at)} UTC (as written: {header.submitted_at_raw})")
+    submitted = format_utc(header.submitted_at)
+    if header.submitted_at_raw.strip() != submitted:
+        submitted += f" (as written: {header.submitted_at_raw})"
+    right.text(submitted)
     right.markdown("**Access window**")
     right.text(f"{format_utc(header.window_start)} to {format_utc(header.window_end)} UTC")
     if header.supersedes:
@@ -68,6 +71,13 @@ def render_header(cursor: duckdb.DuckDBPyConnection, header: PackHeader) -> None
 
 def _render_check_status(cursor: duckdb.DuckDBPyConnection, pack_id: str) -> None:
     if has_check_run(cursor, pack_id):
+        state = load_review_state(cursor, pack_id)
+        open_calls = [n for n, cf in state.critical_failures.items() if cf.open]
+        if open_calls:
+            st.warning(
+                f"The checks suggest {failure_list(open_calls)}; confirm or dismiss each on "
+                "the 'Rubric and decision' tab."
+            )
         return
     st.warning(
         "The automatic checks have not run on this pack (its load was interrupted after the "
@@ -83,6 +93,13 @@ def _render_decision_status(cursor: duckdb.DuckDBPyConnection, pack_id: str) -> 
     status = current_decision_status(cursor, pack_id, get_settings().store_dir)
     if status.state in ("stale", "superseded"):
         st.warning(f"Decision {status.state}: {escape_markdown(status.reason)}")
+
+
+def failure_list(numbers: list[int]) -> str:
+    """Write failure numbers as prose: 'critical failure 2', 'critical failures 1 and 3'."""
+    if len(numbers) == 1:
+        return f"critical failure {numbers[0]}"
+    return "critical failures " + ", ".join(map(str, numbers[:-1])) + f" and {numbers[-1]}"
 
 
 def render_timeline(cursor: duckdb.DuckDBPyConnection, pack_id: str) -> None:
@@ -124,12 +141,7 @@ def render_findings(cursor: duckdb.DuckDBPyConnection, pack_id: str) -> None:
         selection_mode="single-row",
         key="review_findings_table",
     )  # fmt: skip
-    selected_rows = selection.selection.rows if selection else []
-    target = None
-    if selected_rows:
-        target = shown.iloc[selected_rows[0]]["artifact"]
-    if target is None or target not in paths:
-        target = artifact_choice if artifact_choice in paths else (paths[0] if paths else None)
+    target = _preview_target(selection, shown, paths, artifact_choice)
     if target is None:
         return
     st.divider()
@@ -140,10 +152,31 @@ def render_findings(cursor: duckdb.DuckDBPyConnection, pack_id: str) -> None:
             artifacts[["path", "kind", "captured_at", "internal_time", "received_at"]],
             hide_index=True,
             width="stretch",
+            on_select="rerun",
+            selection_mode="single-row",
             key="review_artifacts_table",
         )
     with preview_column:
         _render_preview(cursor, pack_id, target, artifacts)
+
+
+def _preview_target(
+    findings_selection, shown: pd.DataFrame, paths: list[str], artifact_choice: str
+) -> str | None:
+    """Pick the artifact to preview: a row picked in the artifacts table, else in the
+    findings table, else the artifact filter, else the first artifact."""
+    picked = st.session_state.get("review_artifacts_table")
+    artifact_rows = picked.selection.rows if picked else []
+    if artifact_rows and artifact_rows[0] < len(paths):
+        return paths[artifact_rows[0]]
+    finding_rows = findings_selection.selection.rows if findings_selection else []
+    if finding_rows and finding_rows[0] < len(shown):
+        target = shown.iloc[finding_rows[0]]["artifact"]
+        if target in paths:
+            return str(target)
+    if artifact_choice in paths:
+        return artifact_choice
+    return paths[0] if paths else None
 
 
 def _render_preview(
@@ -165,7 +198,13 @@ def _render_preview(
         except (FileNotFoundError, OSError):
             st.json(view.content or {})
     elif view.text is not None:
-        st.text_area("Document text", view.text, height=400, disabled=True, key="review_text")
+        st.text_area(
+            "Document text",
+            view.text,
+            height=400,
+            disabled=True,
+            key=f"review_text::{pack_id}::{path}",
+        )
     elif view.content is not None:
         st.json(view.content, expanded=2)
     else:
@@ -175,6 +214,8 @@ def _render_preview(
 def render_rubric(cursor: duckdb.DuckDBPyConnection, pack_id: str, reviewer: str) -> None:
     state = load_review_state(cursor, pack_id)
     st.subheader("Rubric")
+    if flash := st.session_state.pop("review_flash", None):
+        st.success(flash)
     with st.form("review_rubric_form"):
         for category, weight in WEIGHTS.items():
             current = state.scores[category]
@@ -216,7 +257,9 @@ def _save_scores(cursor, pack_id, reviewer, state) -> None:
         if current.score is None or int(current.score) != score or current.comment != comment:
             record_score(cursor, pack_id, category, score, comment, reviewer)
             changed += 1
-    st.success(f"Saved {changed} change(s) as {escape_markdown(reviewer)}.")
+    # Rerun so the captions and the total show the saved rows; the message survives it.
+    st.session_state["review_flash"] = f"Saved {changed} change(s) as {escape_markdown(reviewer)}."
+    st.rerun()
 
 
 def render_critical_failures(cursor, pack_id: str, reviewer: str) -> None:
@@ -232,10 +275,13 @@ def render_critical_failures(cursor, pack_id: str, reviewer: str) -> None:
             actions = ["confirm", "dismiss"] if cf.suggested_by else ["raise", "dismiss"]
             with st.form(f"review_cf_form_{number}"):
                 action = st.radio(
-                    "Call", actions, horizontal=True, key=f"review_cf_action_{number}"
+                    "Call", actions, index=None, horizontal=True, key=f"review_cf_action_{number}"
                 )
                 reason = st.text_input("Reason", key=f"review_cf_reason_{number}")
                 if st.form_submit_button("Record call", key=f"review_cf_submit_{number}"):
+                    if action is None:
+                        st.error(f"Choose {' or '.join(actions)} first.")
+                        continue
                     try:
                         record_critical_failure_call(
                             cursor, pack_id, number, action, reason, reviewer
@@ -258,9 +304,14 @@ def render_decision(cursor, pack_id: str, reviewer: str) -> None:
     if not verdict.allowed:
         st.caption("A pass is not possible now: " + "; ".join(verdict.reasons) + ".")
     with st.form("review_decision_form"):
-        decision = st.radio("Decision", DECISIONS, horizontal=True, key="review_decision")
+        decision = st.radio(
+            "Decision", DECISIONS, index=None, horizontal=True, key="review_decision"
+        )
         rationale = st.text_area("Rationale", key="review_rationale")
         if st.form_submit_button("Record decision", key="review_record_decision"):
+            if decision is None:
+                st.error("Choose pass, fail or resubmission requested first.")
+                return
             try:
                 record_decision(cursor, pack_id, decision, rationale, reviewer)
                 st.success(f"Decision '{decision}' recorded as {escape_markdown(reviewer)}.")

@@ -4,6 +4,7 @@ from checks.catalogue import (  # noqa: F401
     chronology,
     claims,
     communication,
+    identity,
     integrity,
     lineage,
     mutations,

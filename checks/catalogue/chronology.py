@@ -12,6 +12,7 @@ from checks.catalogue.common import (
     REFERENCE_KIND,
     TIME_TOLERANCE,
     Record,
+    event_field,
     json_records,
     records_by_id,
     utc,
@@ -36,7 +37,8 @@ SELECT_LOG_OFFSETS = """
            count(*) FILTER (WHERE published IS NOT NULL) AS no_offset,
            count(*) FILTER (WHERE published IS NULL) AS unparsed,
            min(event_index) AS first_index,
-           arg_min(published_raw, event_index) AS example
+           arg_min(published_raw, coalesce(event_index, 0)) AS example,
+           arg_min(uuid, coalesce(event_index, 0)) AS example_uuid
     FROM log_events
     WHERE pack_id = ? AND published_raw IS NOT NULL
       AND NOT regexp_matches(trim(published_raw), '([zZ]|[+-]\\d{2}:?\\d{2})$')
@@ -146,22 +148,24 @@ def offsets(ctx: PackContext, check: Check) -> Iterator[Finding]:
                 expected="a time stamp ending in Z or +hh:mm",
                 found=stamp.raw,
             )
-    for path, no_offset, unparsed, first, example in ctx.rows(SELECT_LOG_OFFSETS, [ctx.pack_id]):
+    rows = ctx.rows(SELECT_LOG_OFFSETS, [ctx.pack_id])
+    for path, no_offset, unparsed, first, example, example_uuid in rows:
+        where = event_field(first, example_uuid)
         if no_offset:
             yield check.finding(
                 f"{no_offset} System Log events in {path} have a published time with no UTC "
-                f"offset (first: event [{first}], {example!r}); they were taken as UTC.",
+                f"offset (first: event {where}, {example!r}); they were taken as UTC.",
                 str(path),
-                f"[{first}].published",
+                f"{where}.published",
                 expected="published ending in Z",
                 found=str(example),
             )
         if unparsed:
             yield check.finding(
                 f"{unparsed} System Log events in {path} have a published time that is not "
-                f"ISO 8601 (first: event [{first}], {example!r}); their times were not checked.",
+                f"ISO 8601 (first: event {where}, {example!r}); their times were not checked.",
                 str(path),
-                f"[{first}].published",
+                f"{where}.published",
                 severity="major",
                 expected="ISO 8601 published time",
                 found=str(example),

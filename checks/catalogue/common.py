@@ -188,3 +188,13 @@ def plural(count: int, noun: str, nouns: str | None = None) -> str:
 def utc(value: datetime | None) -> str:
     """Format a time in UTC for a message, or 'no time' when it is missing."""
     return format_utc(value) if value else "no time"
+
+
+def event_field(index: object, uuid: object) -> str:
+    """Name a System Log event in a finding's field: its position, or its uuid in a large log.
+
+    Events of logs loaded straight into DuckDB (over 32 MB) carry no position.
+    """
+    if index is not None:
+        return f"[{index}]"
+    return f"[uuid={uuid}]"

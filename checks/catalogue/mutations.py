@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from checks.catalogue.common import Record, json_records, utc
+from checks.catalogue.common import Record, event_field, json_records, utc
 from checks.findings import Finding
 from checks.registry import Check, PackContext, register
 from ingest.manifest import Approval
@@ -41,7 +41,7 @@ SELECT_UNAPPROVED_EVENTS = f"""
                (SELECT min(a.approved_at) FROM approvals a
                 WHERE a.pack_id = ? AND list_contains(a.covers, m.action)) AS first_cover_at,
                row_number() OVER (PARTITION BY m.artifact_path, m.action
-                                  ORDER BY m.event_index) AS n,
+                                  ORDER BY m.event_index, m.published, m.uuid) AS n,
                count(*) OVER (PARTITION BY m.artifact_path, m.action) AS total
         FROM mutations m
         WHERE NOT EXISTS (
@@ -54,7 +54,7 @@ SELECT_UNAPPROVED_EVENTS = f"""
     SELECT artifact_path, event_index, uuid, event_type, published, published_raw, action,
            first_cover, first_cover_at, total
     FROM unapproved WHERE n <= {MAX_LISTED_EVENTS}
-    ORDER BY artifact_path, action, event_index
+    ORDER BY artifact_path, action, event_index, published, uuid
 """
 
 
@@ -88,7 +88,7 @@ def logged_changes(ctx: PackContext, check: Check) -> Iterator[Finding]:
             f"{event_type} event {uuid} at {when} in {path} needs an approval covering "
             f"{action}, but {reason}" + (more if int(total) > MAX_LISTED_EVENTS else "") + ".",
             str(path),
-            f"[{index}]",
+            event_field(index, uuid),
             expected=f"an approval covering {action} dated before the event",
             found=str(cover) if cover else "none",
         )

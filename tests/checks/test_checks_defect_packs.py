@@ -113,7 +113,9 @@ def test_clean_pack_has_no_findings(pack_report):
 
 
 def test_every_check_has_a_defect_pack():
-    tested = {row[1] for row in DEFECT_FINDINGS}
+    # identity.cohort compares with cohort records, which a defect pack's `check` run lacks;
+    # test_checks_identity.py tests it on a database with a cohort.
+    tested = {row[1] for row in DEFECT_FINDINGS} | {"identity.cohort"}
     assert set(load_catalogue()) - tested == set()
 
 
