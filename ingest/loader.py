@@ -1,8 +1,9 @@
-"""Loading an evidence pack into DuckDB: open, validate, hash, store, read, check, commit.
+"""Loading an evidence pack into DuckDB: open, validate, hash, store, read, commit, check.
 
-Everything a pack adds to the database is written in one transaction, so a pack is either
-stored whole or not at all. Files are copied into the content-addressed store before the
-transaction; an interrupted load leaves at most unreferenced blobs behind.
+The pack's rows are written in one transaction, so a pack is either stored whole or not at
+all. Files are copied into the content-addressed store before that transaction, so an
+interrupted load leaves at most unreferenced blobs behind. The checks run after the
+commit and store their findings as a check run; a pack without one cannot pass.
 """
 
 from __future__ import annotations
