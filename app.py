@@ -32,7 +32,14 @@ st.dataframe(
     packs[["pack_id", "partner_name", "track", "engagement_kind", "submitted_at", "decision"]],
     hide_index=True,
     width="stretch",
-    column_config={"submitted_at": st.column_config.DatetimeColumn("submitted (UTC)")},
+    column_config={
+        "pack_id": "pack",
+        "partner_name": "partner",
+        "engagement_kind": "engagement",
+        "submitted_at": st.column_config.DatetimeColumn(
+            "submitted (UTC)", format="YYYY-MM-DD HH:mm"
+        ),
+    },
 )
 st.page_link("pages/1_Upload.py", label="Load a pack", icon="⬆️")
 st.page_link("pages/2_Review.py", label="Review a pack", icon="📝")

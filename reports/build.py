@@ -15,7 +15,7 @@ from typing import Any
 
 import duckdb
 
-from checks.findings import SEVERITY_ORDER
+from ingest.loader import load_findings
 from reports.digest import report_digest
 from reports.errors import PackNotFound
 from reports.models import (
@@ -39,7 +39,6 @@ from reports.models import (
 from reports.queries import (
     SELECT_ARTIFACTS,
     SELECT_CALLS_AS_OF,
-    SELECT_CURRENT_FINDINGS,
     SELECT_LATEST_DECISION,
     SELECT_LATEST_REVIEW_EVENT,
     SELECT_LATEST_RUN,
@@ -267,25 +266,8 @@ def _critical_failures(
 
 
 def _current_findings(cursor: duckdb.DuckDBPyConnection, pack_id: str) -> list[FindingLine]:
-    rows = cursor.execute(SELECT_CURRENT_FINDINGS, [pack_id, pack_id]).fetchall()
-    findings = [
-        FindingLine(
-            check=r[0],
-            severity=r[1],
-            category=r[2],
-            artifact=r[3],
-            field=r[4],
-            message=r[5],
-            expected=r[6],
-            found=r[7],
-            critical_failure=r[8],
-        )
-        for r in rows
-    ]
-    findings.sort(
-        key=lambda f: (SEVERITY_ORDER.get(f.severity, 99), f.artifact or "", f.check, f.field or "")
-    )
-    return findings
+    # load_findings returns the latest check run, already sorted by severity.
+    return [FindingLine(**finding.model_dump()) for finding in load_findings(cursor, pack_id)]
 
 
 def _group_findings(findings: list[FindingLine]) -> list[FindingGroup]:

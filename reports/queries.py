@@ -44,12 +44,6 @@ SELECT_LATEST_REVIEW_EVENT = """
     )
 """
 SELECT_LATEST_RUN = "SELECT max(run_id) FROM check_runs WHERE pack_id = ?"
-SELECT_CURRENT_FINDINGS = """
-    SELECT check_id, severity, category, artifact, field, message, expected, found,
-           critical_failure
-    FROM findings
-    WHERE pack_id = ? AND run_id = (SELECT max(run_id) FROM check_runs WHERE pack_id = ?)
-"""
 SELECT_ARTIFACTS = """
     SELECT path, kind, listed, present, captured_at, captured_at_raw, description, size_bytes,
            sha256_declared, sha256_actual

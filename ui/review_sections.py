@@ -191,7 +191,16 @@ def _render_preview(
     for field, problem in view.problems:
         st.warning(f"{escape_markdown(field or 'file')}: {escape_markdown(problem)}")
     if view.kind == "okta-system-log":
-        st.dataframe(log_preview(cursor, pack_id, path), hide_index=True, width="stretch")
+        st.dataframe(
+            log_preview(cursor, pack_id, path),
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "published": st.column_config.DatetimeColumn(
+                    "published (UTC)", format="YYYY-MM-DD HH:mm:ss.SSS"
+                )
+            },
+        )
     elif view.media in ("png", "jpeg") and view.kind == "screenshot":
         try:
             st.image(BlobStore(get_settings().store_dir).read(view.sha256))

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 
 from tests.conftest import REPO_ROOT, SAMPLE_PACKS
 
@@ -72,7 +73,7 @@ def app_url(tmp_path: Path) -> Iterator[str]:
         process.wait(timeout=20)
 
 
-def test_upload_score_decide_reload(app_url: str):
+def test_upload_score_decide_reload(app_url: str, tmp_path: Path):
     from playwright.sync_api import expect, sync_playwright
 
     expect.set_options(timeout=30_000)
@@ -112,4 +113,14 @@ def test_upload_score_decide_reload(app_url: str):
         expect(page.get_by_text("Current decision: PASS")).to_be_visible()
         expect(page.get_by_text("Complete, consistent evidence.").first).to_be_visible()
         expect(page.get_by_role("slider").first).to_have_value("99")
+
+        page.get_by_role("tab", name="Reports").click()
+        with page.expect_download() as download_info:
+            page.get_by_role("button", name="Download PDF").click()
+        report_path = tmp_path / "report.pdf"
+        download_info.value.save_as(report_path)
         browser.close()
+
+    text = "\n".join(pdf_page.extract_text() for pdf_page in PdfReader(report_path).pages)
+    assert "EP-2026-9964" in text
+    assert "Decision: PASS" in text
