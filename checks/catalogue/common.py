@@ -53,6 +53,7 @@ SELECT_JSON_RECORDS = """
 
 # Okta org hosts: a label, then an Okta cell domain. Group 1 is the host, and the leading
 # class keeps a match from starting part-way through a longer name.
+# NOTE: an org on a custom domain (login.example.com) is not recognised as an Okta host.
 OKTA_HOST_PATTERN = (
     r"(?:^|[^A-Za-z0-9.-])([A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
     r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*"

@@ -135,6 +135,7 @@ def _restore_finding(
     else:
         approval = approvals[cited]
         approved = try_parse_timestamp(approval.approved_at)
+        # NOTE: a restore that deletes objects needs no 'destructive-change' cover here.
         if "restore-execution" not in approval.covers:
             problem = (
                 f"cites approval {cited}, which covers {', '.join(approval.covers)} but not "
