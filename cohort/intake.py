@@ -138,9 +138,20 @@ def describe_errors(exc: ValidationError) -> list[str]:
     for error in exc.errors():
         location = [part for part in error["loc"] if part != "__root__"]
         label = _field_label(location)
-        message = str(error["msg"]).removeprefix("Value error, ")
-        problems.append(f"{label}: {message}" if label else message)
+        problems.append(f"{label}: {_plain_message(error)}" if label else _plain_message(error))
     return problems
+
+
+def _plain_message(error: Any) -> str:
+    """Reword pydantic's length and missing-value messages for the intake form."""
+    context = error.get("ctx") or {}
+    if error["type"] == "string_too_short":
+        return f"write at least {context.get('min_length')} characters"
+    if error["type"] == "string_too_long":
+        return f"shorten it to at most {context.get('max_length')} characters"
+    if error["type"] == "missing":
+        return "required; fill it in"
+    return str(error["msg"]).removeprefix("Value error, ")
 
 
 def submit_intake(
