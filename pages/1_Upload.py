@@ -31,7 +31,7 @@ upload = st.file_uploader(
     type=["zip"],
     key="upload_file",
     max_upload_size=upload_mb,
-    help=f"The uploader refuses a file larger than {upload_mb} MB.",
+    help=f"Files larger than {upload_mb} MB are rejected by the uploader.",
 )
 
 if upload is not None:

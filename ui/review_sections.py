@@ -118,6 +118,7 @@ def render_findings(cursor: duckdb.DuckDBPyConnection, pack_id: str) -> None:
     findings = list_findings(cursor, pack_id)
     artifacts = list_artifacts(cursor, pack_id)
     paths = artifacts["path"].tolist()
+
     columns = st.columns(3)
     severities = columns[0].multiselect(
         "Severity", SEVERITIES, default=SEVERITIES, key="review_filter_severity"
@@ -131,6 +132,7 @@ def render_findings(cursor: duckdb.DuckDBPyConnection, pack_id: str) -> None:
     shown = findings[findings["severity"].isin(severities) & findings["category"].isin(categories)]
     if artifact_choice != "(all)":
         shown = shown[shown["artifact"] == artifact_choice]
+
     st.caption(f"{len(shown)} of {len(findings)} findings. Select a row to open its artifact.")
     selection = st.dataframe(
         shown[["severity", "check_id", "category", "artifact", "field", "message",
@@ -141,6 +143,7 @@ def render_findings(cursor: duckdb.DuckDBPyConnection, pack_id: str) -> None:
         selection_mode="single-row",
         key="review_findings_table",
     )  # fmt: skip
+
     target = _preview_target(selection, shown, paths, artifact_choice)
     if target is None:
         return
@@ -339,8 +342,3 @@ def render_history(cursor, pack_id: str) -> None:
 
 def render_reports(cursor, pack_id: str, reviewer: str) -> None:
     render_report_downloads(cursor, pack_id, reviewer)
-
-
-def pretty_json(value: object) -> str:
-    """Format a JSON value for display."""
-    return json.dumps(value, indent=2, ensure_ascii=False)
