@@ -29,10 +29,29 @@ from ui.text import escape_markdown
 SEVERITIES = ["critical", "major", "minor", "info"]
 
 
+FORM_KEY_PREFIXES = (
+    "review_score_",
+    "review_comment_",
+    "review_cf_",
+    "review_decision::",
+    "review_rationale::",
+)
+
+
+def widget_key(name: str, pack_id: str) -> str:
+    """Return the key of a review widget for one pack, e.g. 'review_score_Safety::EP-1'.
+
+    The pack is part of the key because the browser keeps a widget's last position while
+    its key stays the same: with one key for every pack, switching packs showed the
+    previous pack's sliders, and saving them stored those values on the new pack.
+    """
+    return f"review_{name}::{pack_id}"
+
+
 def reset_form_state() -> None:
-    """Forget slider and comment values of the previously opened pack."""
+    """Forget slider, comment and choice values of previously opened packs."""
     for key in list(st.session_state):
-        if str(key).startswith(("review_score_", "review_comment_", "review_cf_")):
+        if str(key).startswith(FORM_KEY_PREFIXES):
             del st.session_state[key]
 
 
@@ -125,7 +144,11 @@ def render_findings(cursor: duckdb.DuckDBPyConnection, pack_id: str) -> None:
         "Category", list(WEIGHTS), default=list(WEIGHTS), key="review_filter_category"
     )
     artifact_choice = columns[2].selectbox(
-        "Artifact", ["(all)", *paths], key="review_filter_artifact"
+        "Artifact",
+        ["(all)", *paths],
+        key="review_filter_artifact",
+        on_change=_remember_preview_source,
+        args=("filter",),
     )
     shown = findings[findings["severity"].isin(severities) & findings["category"].isin(categories)]
     if artifact_choice != "(all)":
@@ -137,7 +160,7 @@ def render_findings(cursor: duckdb.DuckDBPyConnection, pack_id: str) -> None:
                "critical_failure"]],
         hide_index=True,
         width="stretch",
-        on_select="rerun",
+        on_select=lambda: _remember_preview_source("findings"),
         selection_mode="single-row",
         key="review_findings_table",
     )  # fmt: skip
@@ -153,7 +176,7 @@ def render_findings(cursor: duckdb.DuckDBPyConnection, pack_id: str) -> None:
             artifacts[["path", "kind", "captured_at", "internal_time", "received_at"]],
             hide_index=True,
             width="stretch",
-            on_select="rerun",
+            on_select=lambda: _remember_preview_source("artifacts"),
             selection_mode="single-row",
             key="review_artifacts_table",
         )
@@ -161,22 +184,33 @@ def render_findings(cursor: duckdb.DuckDBPyConnection, pack_id: str) -> None:
         _render_preview(cursor, pack_id, target, artifacts)
 
 
+def _remember_preview_source(source: str) -> None:
+    st.session_state["review_preview_source"] = source
+
+
 def _preview_target(
     findings_selection, shown: pd.DataFrame, paths: list[str], artifact_choice: str
 ) -> str | None:
-    """Pick the artifact to preview: a row picked in the artifacts table, else in the
-    findings table, else the artifact filter, else the first artifact."""
+    """Pick the artifact to preview from the control the reviewer used last: a row of the
+    artifacts table, a row of the findings table, or the artifact filter."""
     picked = st.session_state.get("review_artifacts_table")
     artifact_rows = picked.selection.rows if picked else []
-    if artifact_rows and artifact_rows[0] < len(paths):
-        return paths[artifact_rows[0]]
+    from_table = (
+        paths[artifact_rows[0]] if artifact_rows and artifact_rows[0] < len(paths) else None
+    )
     finding_rows = findings_selection.selection.rows if findings_selection else []
+    from_finding = None
     if finding_rows and finding_rows[0] < len(shown):
-        target = shown.iloc[finding_rows[0]]["artifact"]
-        if target in paths:
-            return str(target)
-    if artifact_choice in paths:
-        return artifact_choice
+        artifact = shown.iloc[finding_rows[0]]["artifact"]
+        from_finding = str(artifact) if artifact in paths else None
+    from_filter = artifact_choice if artifact_choice in paths else None
+
+    candidates = {"artifacts": from_table, "findings": from_finding, "filter": from_filter}
+    last = st.session_state.get("review_preview_source", "findings")
+    ordered = [candidates.pop(last, None), *candidates.values()]
+    for target in ordered:
+        if target is not None:
+            return target
     return paths[0] if paths else None
 
 
@@ -235,10 +269,12 @@ def render_rubric(cursor: duckdb.DuckDBPyConnection, pack_id: str, reviewer: str
                 100,
                 value=int(current.score) if current.score is not None else 0,
                 help=CATEGORY_HELP[category],
-                key=f"review_score_{category}",
+                key=widget_key(f"score_{category}", pack_id),
             )
             st.text_input(
-                f"Comment on {category}", value=current.comment, key=f"review_comment_{category}"
+                f"Comment on {category}",
+                value=current.comment,
+                key=widget_key(f"comment_{category}", pack_id),
             )
             if current.score is None:
                 st.caption("Not scored yet.")
@@ -261,8 +297,8 @@ def render_rubric(cursor: duckdb.DuckDBPyConnection, pack_id: str, reviewer: str
 def _save_scores(cursor, pack_id, reviewer, state) -> None:
     changed = 0
     for category in WEIGHTS:
-        score = st.session_state[f"review_score_{category}"]
-        comment = st.session_state[f"review_comment_{category}"]
+        score = st.session_state[widget_key(f"score_{category}", pack_id)]
+        comment = st.session_state[widget_key(f"comment_{category}", pack_id)]
         current = state.scores[category]
         if current.score is None or int(current.score) != score or current.comment != comment:
             record_score(cursor, pack_id, category, score, comment, reviewer)
@@ -285,9 +321,13 @@ def render_critical_failures(cursor, pack_id: str, reviewer: str) -> None:
             actions = ["confirm", "dismiss"] if cf.suggested_by else ["raise", "dismiss"]
             with st.form(f"review_cf_form_{number}"):
                 action = st.radio(
-                    "Call", actions, index=None, horizontal=True, key=f"review_cf_action_{number}"
+                    "Call",
+                    actions,
+                    index=None,
+                    horizontal=True,
+                    key=widget_key(f"cf_action_{number}", pack_id),
                 )
-                reason = st.text_input("Reason", key=f"review_cf_reason_{number}")
+                reason = st.text_input("Reason", key=widget_key(f"cf_reason_{number}", pack_id))
                 if st.form_submit_button("Record call", key=f"review_cf_submit_{number}"):
                     if action is None:
                         st.error(f"Choose {' or '.join(actions)} first.")
@@ -315,9 +355,9 @@ def render_decision(cursor, pack_id: str, reviewer: str) -> None:
         st.caption("A pass is not possible now: " + "; ".join(verdict.reasons) + ".")
     with st.form("review_decision_form"):
         decision = st.radio(
-            "Decision", DECISIONS, index=None, horizontal=True, key="review_decision"
+            "Decision", DECISIONS, index=None, horizontal=True, key=widget_key("decision", pack_id)
         )
-        rationale = st.text_area("Rationale", key="review_rationale")
+        rationale = st.text_area("Rationale", key=widget_key("rationale", pack_id))
         if st.form_submit_button("Record decision", key="review_record_decision"):
             if decision is None:
                 st.error("Choose pass, fail or resubmission requested first.")

@@ -114,7 +114,24 @@ def test_upload_score_decide_reload(app_url: str, tmp_path: Path):
         expect(page.get_by_text("Complete, consistent evidence.").first).to_be_visible()
         expect(page.get_by_role("slider").first).to_have_value("99")
 
-        page.get_by_role("tab", name="Reports").click()
+        # Switching packs must show the other pack's stored scores, not this pack's sliders.
+        page.get_by_role("combobox", name="Pack").click()
+        page.keyboard.type("EP-DEMO-0301")
+        page.keyboard.press("Enter")
+        expect(page.get_by_text("Harbor Resilience Group (P-003)")).to_be_visible()
+        rubric_tab = page.get_by_role("tab", name="Rubric and decision")
+        expect(rubric_tab).to_have_count(1)
+        rubric_tab.click()
+        expect(page.get_by_role("slider").first).to_have_value("80")
+        expect(page.get_by_role("slider").nth(1)).to_have_value("40")
+
+        page.get_by_role("combobox", name="Pack").click()
+        page.keyboard.type("EP-2026-9964")
+        page.keyboard.press("Enter")
+        expect(page.get_by_text("Partner Two Consulting (P-002)")).to_be_visible()
+        reports_tab = page.get_by_role("tab", name="Reports")
+        expect(reports_tab).to_have_count(1)
+        reports_tab.click()
         with page.expect_download() as download_info:
             page.get_by_role("button", name="Download PDF").click()
         report_path = tmp_path / "report.pdf"

@@ -222,8 +222,10 @@ def test_concurrent_app_sessions(demo_env: Path, fresh_resources: None):
             app.query_params["pack"] = "EP-DEMO-0501"
             app.run()
             for category in CATEGORIES:
-                app.slider(key=f"review_score_{category}").set_value(60 + session)
-                app.text_input(key=f"review_comment_{category}").input(f"session {session}")
+                app.slider(key=f"review_score_{category}::EP-DEMO-0501").set_value(60 + session)
+                app.text_input(key=f"review_comment_{category}::EP-DEMO-0501").input(
+                    f"session {session}"
+                )
             start.wait()
             app.button(key="review_save_scores").click()
             app.run()

@@ -120,8 +120,8 @@ def test_review_escapes_pack_text(demo_env: Path, tmp_path: Path, fresh_resource
     review = AppTest.from_file(str(REPO_ROOT / "pages/2_Review.py"), default_timeout=TIMEOUT)
     review.query_params["pack"] = PACK_ID
     review.run()
-    review.radio(key="review_decision").set_value("fail")
-    review.text_area(key="review_rationale").input(HOSTILE)
+    review.radio(key=f"review_decision::{PACK_ID}").set_value("fail")
+    review.text_area(key=f"review_rationale::{PACK_ID}").input(HOSTILE)
     next(button for button in review.button if button.label == "Record decision").click()
     review.run()
     review.run()

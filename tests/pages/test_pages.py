@@ -45,12 +45,12 @@ def test_review_refuses_pass_below_85(demo_env: Path):
     app.query_params["pack"] = "EP-DEMO-0501"
     app.run()
     for category in ("Recoverability", "Safety", "Evidence", "Communication", "Claims"):
-        app.slider(key=f"review_score_{category}").set_value(80)
+        app.slider(key=f"review_score_{category}::EP-DEMO-0501").set_value(80)
     app.button(key="review_save_scores").click()
     app.run()
     assert any("80.00" in m.value for m in app.metric)
-    app.radio(key="review_decision").set_value("pass")
-    app.text_area(key="review_rationale").input("Looks fine")
+    app.radio(key="review_decision::EP-DEMO-0501").set_value("pass")
+    app.text_area(key="review_rationale::EP-DEMO-0501").input("Looks fine")
     submit = app.button(key="review_record_decision")
     submit.click()
     app.run()
@@ -63,11 +63,11 @@ def test_review_records_passing_decision(demo_env: Path):
     app.query_params["pack"] = "EP-DEMO-0501"
     app.run()
     for category in ("Recoverability", "Safety", "Evidence", "Communication", "Claims"):
-        app.slider(key=f"review_score_{category}").set_value(90)
+        app.slider(key=f"review_score_{category}::EP-DEMO-0501").set_value(90)
     app.button(key="review_save_scores").click()
     app.run()
-    app.radio(key="review_decision").set_value("pass")
-    app.text_area(key="review_rationale").input("Complete evidence")
+    app.radio(key="review_decision::EP-DEMO-0501").set_value("pass")
+    app.text_area(key="review_rationale::EP-DEMO-0501").input("Complete evidence")
     app.button(key="review_record_decision").click()
     app.run()
     assert not app.error
