@@ -41,16 +41,13 @@ from bench.harness import (
 
 SCRIPT = Path(__file__).resolve()
 SLOWEST_SHOWN = 8
-SELECT_STORED_FILES = "SELECT path, sha256_actual FROM artifacts WHERE pack_id = ? AND present"
-SELECT_RECEIVED_AT = "SELECT received_at FROM packs WHERE pack_id = ?"
 
 
 def checks_phase(pack: Path, db_path: Path, store_dir: Path) -> dict[str, Any]:
     """Import `pack`, then time run_checks and each check on the stored pack."""
-    from checks.registry import PackContext, load_catalogue, run_checks
+    from checks.registry import load_catalogue, run_checks
     from ingest.filestore import BlobStore
-    from ingest.loader import import_pack
-    from ingest.manifest import MANIFEST_NAME, parse_manifest
+    from ingest.loader import import_pack, stored_pack_context
     from store.db import open_database
 
     con = open_database(db_path)
@@ -61,19 +58,7 @@ def checks_phase(pack: Path, db_path: Path, store_dir: Path) -> dict[str, Any]:
     if report.pack_id is None:
         raise RuntimeError(f"the generated pack was rejected: {report.to_json()}")
 
-    pack_id = report.pack_id
-    stored = {
-        str(path): store.path_for(str(sha256))
-        for path, sha256 in con.execute(SELECT_STORED_FILES, [pack_id]).fetchall()
-    }
-    received = con.execute(SELECT_RECEIVED_AT, [pack_id]).fetchone()
-    context = PackContext(
-        con=con,
-        pack_id=pack_id,
-        manifest=parse_manifest(stored[MANIFEST_NAME].read_bytes()),
-        files=stored,
-        received_at=received[0] if received else None,
-    )
+    context = stored_pack_context(con, report.pack_id, store)
 
     started, cpu_started = time.perf_counter(), cpu_seconds()
     findings = run_checks(context)

@@ -1,8 +1,8 @@
 """The check registry: each check is a small function over a loaded pack.
 
-A check is registered with `@register(...)` and receives a PackContext; it returns the
-findings it sees. Checks only read: the loader runs them inside its transaction and
-stores what they return.
+A check is registered with `@register(...)` and receives a PackContext. It returns its
+findings and only reads, so the loader runs the catalogue after the pack's commit, outside
+any transaction, and then stores what the checks returned as one check run.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ logger = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class PackContext:
-    """What a check may look at: the manifest, the pack's files and the loaded tables."""
+    """The input of a check: the manifest, the pack's files and the loaded tables."""
 
     con: duckdb.DuckDBPyConnection
     pack_id: str
@@ -43,7 +43,7 @@ CheckFunction = Callable[[PackContext], Iterable[Finding]]
 
 @dataclass(frozen=True)
 class Check:
-    """A registered check and what reviewers are told about it."""
+    """A registered check, with the title and explanation shown to reviewers."""
 
     id: str
     title: str

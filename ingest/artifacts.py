@@ -29,7 +29,7 @@ DOCUMENT_KINDS = {
     "other",
 }
 SAML_KINDS = {"saml-response", "saml-metadata"}
-# The time inside an artifact that says when it was produced, per kind (first one found).
+# The field inside an artifact that records when it was produced, per kind (first found).
 INTERNAL_TIME_FIELDS: dict[str, tuple[str, ...]] = {
     "backup-record": ("completed_at", "started_at"),
     "compare-report": ("generated_at",),
@@ -51,7 +51,7 @@ MEDIA_LABEL = {
 
 @dataclass
 class ArtifactContent:
-    """What was read from one artifact, ready to insert."""
+    """The content read from one artifact, ready to insert."""
 
     media: str = "unknown"
     parse_error: str | None = None

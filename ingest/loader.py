@@ -123,7 +123,7 @@ def import_pack(
 
     With `store` None the files are read in place and not kept. A pack already stored with
     the same content is not stored again. Bad input never raises: it comes back as a
-    rejected report whose findings say what is wrong and how to fix it. The pack is
+    rejected report whose findings name the problem and the fix. The pack is
     committed first and checked afterwards; `checks=False` stops after the commit (the
     ingest benchmark times that part alone).
     """
@@ -236,21 +236,30 @@ def check_stored_pack(ctx: PackContext) -> list[Finding]:
     return findings
 
 
-def recheck_pack(con: duckdb.DuckDBPyConnection, pack_id: str, store: BlobStore) -> list[Finding]:
-    """Run the current catalogue again on a stored pack, e.g. after a load was interrupted.
+def stored_pack_context(
+    con: duckdb.DuckDBPyConnection, pack_id: str, store: BlobStore
+) -> PackContext:
+    """Build the check context of a stored pack from its rows and its files in `store`.
 
     Raises KeyError when the pack is not stored.
     """
     row = con.execute(SELECT_STORED_MANIFEST, [pack_id]).fetchone()
     if row is None:
         raise KeyError(pack_id)
-    manifest = Manifest.model_validate_json(row[0])
     files = {
         str(path): store.path_for(str(sha))
         for path, sha in con.execute(SELECT_STORED_FILES, [pack_id]).fetchall()
     }
-    ctx = PackContext(con=con, pack_id=pack_id, manifest=manifest, files=files, received_at=row[1])
-    return check_stored_pack(ctx)
+    manifest = Manifest.model_validate_json(row[0])
+    return PackContext(con=con, pack_id=pack_id, manifest=manifest, files=files, received_at=row[1])
+
+
+def recheck_pack(con: duckdb.DuckDBPyConnection, pack_id: str, store: BlobStore) -> list[Finding]:
+    """Run the current catalogue again on a stored pack, e.g. after a load was interrupted.
+
+    Raises KeyError when the pack is not stored.
+    """
+    return check_stored_pack(stored_pack_context(con, pack_id, store))
 
 
 def _already_stored(

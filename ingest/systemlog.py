@@ -5,9 +5,10 @@ The reader runs with an explicit schema: every top-level LogEvent field of Okta'
 key that first appears late in a large file is kept (nested objects stay whole JSON), and
 32-hex ids stay text instead of being turned into UUIDs. Top-level keys outside that list
 are not loaded. Of the objects, actor, outcome, debugContext, transaction and target are
-stored whole; client, device, authenticationContext, securityContext and request are read
-only for the columns taken from them (client.ipAddress), which keeps a large log's load
-close to DuckDB's bare read. The original file stays in the content-addressed store.
+stored whole. Client, device, authenticationContext, securityContext and request are read
+only for the columns taken from them (client.ipAddress), because storing them made a large
+log's load much slower than DuckDB's bare read. The original file stays in the
+content-addressed store.
 """
 
 from __future__ import annotations
@@ -23,8 +24,8 @@ import duckdb
 
 logger = logging.getLogger(__name__)
 
-# Files up to this size are read in Python first, which gives exact line numbers for bad
-# lines and unwraps the containers seen in real exports; larger ones go straight to DuckDB.
+# Files up to this size are read in Python first, for exact line numbers of bad lines and
+# to unwrap the containers seen in real exports. Larger ones go straight to DuckDB.
 PYTHON_SCAN_MAX_BYTES = 32 * 1024 * 1024
 MAX_REPORTED_BAD_LINES = 20
 
@@ -80,11 +81,11 @@ INSERT_EVENTS = f"""
     FROM read_json(?, format = ?, columns = {_COLUMNS_SQL}, ignore_errors = ?,
                    maximum_object_size = 16777216)
 """
-# The position of each event in its file, from the row ids of the rows just inserted: one
-# INSERT keeps the file's order (DuckDB's preserve_insertion_order, on by default), and a
+# The position of each event in its file, from the row ids of the rows just inserted. One
+# INSERT keeps the file's order (DuckDB's preserve_insertion_order, on by default), while a
 # row_number() window over the whole log would hold every event in memory at once. Only
-# files read in Python are numbered: on a large log the UPDATE roughly doubles the commit,
-# so its events keep event_index NULL and findings name them by uuid.
+# files read in Python are numbered, because on a large log the UPDATE roughly doubled the
+# commit. Events of a large log keep event_index NULL, and findings name them by uuid.
 NUMBER_EVENTS = """
     UPDATE log_events
     SET event_index = rowid - (

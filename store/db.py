@@ -19,7 +19,7 @@ WRITE_RETRIES = 5
 
 
 class DatabaseInUse(RuntimeError):
-    """Another process holds the DuckDB file open for writing."""
+    """Another process has the DuckDB file open for writing."""
 
 
 def open_database(path: Path | str) -> duckdb.DuckDBPyConnection:
@@ -27,7 +27,7 @@ def open_database(path: Path | str) -> duckdb.DuckDBPyConnection:
 
     Sessions must not share the returned connection across threads: each takes its own
     `cursor()`. Times are read back in UTC whatever the server's time zone.
-    Raises DatabaseInUse when another process holds the file.
+    Raises DatabaseInUse when another process has the file open.
     """
     target = str(path)
     if target != ":memory:":
@@ -57,7 +57,7 @@ def new_cursor(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
 def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create every table that does not exist yet, in one transaction.
 
-    schema.sql holds the pack and review tables; each other concern keeps its DDL in its
+    schema.sql contains the pack and review tables, and each other concern keeps its DDL in its
     own schema_<concern>.sql beside it, applied after schema.sql in name order.
     """
     folder = resources.files("store")
@@ -87,8 +87,8 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
 def write_with_retry(con: duckdb.DuckDBPyConnection, work: Callable[[], T]) -> T:
     """Run `work` inside a transaction, retrying a few times when DuckDB reports a conflict.
 
-    DuckDB uses optimistic concurrency: two cursors writing the same rows at once make one
-    commit fail with a TransactionException; the work is then repeated from the start.
+    DuckDB uses optimistic concurrency, so when two cursors write the same rows at once one
+    commit fails with a TransactionException. The work is then repeated from the start.
     """
     for attempt in range(1, WRITE_RETRIES + 1):
         try:

@@ -75,7 +75,7 @@ SELECT_PROBLEMS = """
 
 @dataclass(frozen=True)
 class PackHeader:
-    """What the review page shows at the top of a pack."""
+    """The pack header shown at the top of the review page."""
 
     pack_id: str
     partner_id: str

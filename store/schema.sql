@@ -70,8 +70,8 @@ CREATE TABLE IF NOT EXISTS artifacts (
 );
 
 -- Okta System Log events, one row per event. The LogEvent objects that checks read are kept
--- as JSON text as read; `raw` joins them into one text for the checks that scan for hosts,
--- e-mail addresses and secrets. It is computed on read, so the events are stored once.
+-- as JSON text as read. `raw` joins them into one text for the checks that scan for hosts,
+-- e-mail addresses and secrets, and it is computed on read, so the events are stored once.
 CREATE TABLE IF NOT EXISTS log_events (
     pack_id            VARCHAR NOT NULL,
     artifact_path      VARCHAR NOT NULL,

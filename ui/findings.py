@@ -11,7 +11,7 @@ COLUMNS = ["severity", "check", "artifact", "field", "message", "critical_failur
 
 
 def render_findings_table(findings: list[dict[str, Any]], key: str) -> None:
-    """Show findings as a table; an empty list says so."""
+    """Show findings as a table, or a note that there are none."""
     if not findings:
         st.info("No findings.")
         return

@@ -42,7 +42,7 @@ def widget_key(name: str, pack_id: str) -> str:
     """Return the key of a review widget for one pack, e.g. 'review_score_Safety::EP-1'.
 
     The pack is part of the key because the browser keeps a widget's last position while
-    its key stays the same: with one key for every pack, switching packs showed the
+    its key stays the same. With one key for every pack, switching packs showed the
     previous pack's sliders, and saving them stored those values on the new pack.
     """
     return f"review_{name}::{pack_id}"

@@ -65,7 +65,7 @@ def reviewer_picker() -> str:
     roster = list(get_settings().reviewers)
     if st.session_state.get(REVIEWER_KEY) not in roster:
         st.session_state[REVIEWER_KEY] = roster[0]
-    # Streamlit forgets a widget's state when a page without it runs, so the choice is
+    # Streamlit drops a widget's state when a page without it runs, so the choice is
     # kept under a plain session key and the widget only mirrors it.
     st.sidebar.selectbox(
         "Reviewer",
